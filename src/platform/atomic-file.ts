@@ -1,0 +1,126 @@
+import { randomBytes } from "node:crypto";
+import {
+  closeSync,
+  fchmodSync,
+  fstatSync,
+  fsyncSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
+import path from "node:path";
+
+export type JsonRead<T> =
+  | { kind: "ok"; value: T }
+  | { kind: "missing" }
+  | { kind: "corrupt"; movedTo: string; error: string };
+
+// The directory is not fsynced: rename already gives readers all-or-nothing,
+// and surviving power loss is not worth a second sync on every state change.
+export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): void {
+  const dir = path.dirname(file);
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, "wx", mode);
+    // The umask may have narrowed or the caller may want wider bits than open gave.
+    fchmodSync(fd, mode);
+    writeFileSync(fd, data);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, file);
+  } catch (error) {
+    if (fd !== undefined) closeQuietly(fd);
+    unlinkQuietly(tmp);
+    throw error;
+  }
+}
+
+export function readJsonFile<T>(file: string): JsonRead<T> {
+  let lastError = "";
+  // A writer or another reader may swap the file between our read and our rename; look again then.
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const read = readWithInode(file);
+    if (read === undefined) return { kind: "missing" };
+    const parsed = parseObject(read.text);
+    if (parsed.ok) return { kind: "ok", value: parsed.value as T };
+    lastError = parsed.error;
+    const moved = setAside(file, read.ino);
+    if (typeof moved === "object") {
+      return { kind: "corrupt", movedTo: moved.movedTo, error: moved.note ? `${parsed.error} (${moved.note})` : parsed.error };
+    }
+  }
+  return { kind: "corrupt", movedTo: file, error: lastError };
+}
+
+function readWithInode(file: string): { text: string; ino: number } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch (error) {
+    if (errno(error) === "ENOENT") return undefined;
+    throw error;
+  }
+  try {
+    return { ino: fstatSync(fd).ino, text: readFileSync(fd, "utf8") };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function parseObject(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    const what = value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;
+    return { ok: false, error: `expected a JSON object, found ${what}` };
+  }
+  return { ok: true, value };
+}
+
+type SetAside = { movedTo: string; note?: string } | "replaced" | "vanished";
+
+function setAside(file: string, corruptIno: number): SetAside {
+  const target = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+  try {
+    renameSync(file, target);
+  } catch (error) {
+    if (errno(error) === "ENOENT") return "vanished";
+    // Still report it as corrupt: an unreadable state file must not crash the caller.
+    return { movedTo: file, note: `could not be set aside: ${errno(error) ?? String(error)}` };
+  }
+  if (statSync(target).ino === corruptIno) return { movedTo: target };
+  // We moved a fresh good file written after our read; put it back unless a newer one exists.
+  try {
+    linkSync(target, file);
+  } catch {
+    // A newer file is already in place, so the one we moved is obsolete.
+  }
+  unlinkQuietly(target);
+  return "replaced";
+}
+
+function errno(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | undefined)?.code;
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {}
+}
+
+function unlinkQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {}
+}

@@ -1,0 +1,50 @@
+import { renameSync, rmSync } from "node:fs";
+import type { SupervisorInfo } from "../core/supervisor-info";
+import { readJsonFile, writeFileAtomic } from "./atomic-file";
+import { isSameProcess } from "./proc-identity";
+import { isLiveProcess } from "./live-processes";
+import type { HomeLayout } from "./paths";
+
+export type SupervisorState =
+  | { kind: "none" }
+  | { kind: "running"; info: SupervisorInfo }
+  /** The recorded process is gone, or its pid now belongs to another program. */
+  | { kind: "stale"; info: SupervisorInfo; why: string }
+  | { kind: "corrupt"; movedTo: string; error: string };
+
+function looksLikeInfo(value: unknown): value is SupervisorInfo {
+  const v = value as SupervisorInfo;
+  return typeof v?.pid === "number" && typeof v.socket === "string";
+}
+
+/** Reads `supervisor.json` and tells a running supervisor from a stale record. Never throws. */
+export function readSupervisorState(paths: HomeLayout): SupervisorState {
+  const read = readJsonFile<SupervisorInfo>(paths.supervisorFile);
+  if (read.kind === "missing") return { kind: "none" };
+  if (read.kind === "corrupt") return { kind: "corrupt", movedTo: read.movedTo, error: read.error };
+  const info = read.value;
+  if (!looksLikeInfo(info)) {
+    const movedTo = `${paths.supervisorFile}.corrupt-${Date.now()}`;
+    try {
+      renameSync(paths.supervisorFile, movedTo);
+    } catch {
+      // Someone else set it aside first.
+    }
+    return { kind: "corrupt", movedTo, error: "fields pid and socket are missing" };
+  }
+  if (!isLiveProcess(info.pid)) return { kind: "stale", info, why: `pid ${info.pid} is not running` };
+  if (info.pidStartTime && !isSameProcess(info.pid, info.pidStartTime)) {
+    return { kind: "stale", info, why: `pid ${info.pid} now belongs to another program` };
+  }
+  return { kind: "running", info };
+}
+
+export function writeSupervisorInfo(paths: HomeLayout, info: SupervisorInfo): void {
+  writeFileAtomic(paths.supervisorFile, `${JSON.stringify(info, null, 2)}\n`);
+}
+
+/** Removes the record and socket of a supervisor that is known not to run. */
+export function clearSupervisorState(paths: HomeLayout, info?: SupervisorInfo): void {
+  rmSync(paths.supervisorFile, { force: true });
+  rmSync(info?.socket ?? paths.socket, { force: true });
+}

@@ -1,0 +1,80 @@
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import envPaths from "env-paths";
+import { ensureDir, layout, logFile, processFile, tendHome } from "../../src/platform/paths";
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(`${os.tmpdir()}/tend-test-`);
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("tendHome", () => {
+  test("TEND_HOME wins and is made absolute", () => {
+    expect(tendHome({ TEND_HOME: "/srv/tend" })).toBe("/srv/tend");
+    expect(tendHome({ TEND_HOME: "rel/home" })).toBe(path.resolve("rel/home"));
+  });
+
+  test("without TEND_HOME it is the user data dir named tend, no suffix", () => {
+    const home = tendHome({});
+    expect(home).toBe(envPaths("tend", { suffix: "" }).data);
+    expect(tendHome({ TEND_HOME: "" })).toBe(home);
+    if (process.platform === "linux") expect(path.basename(home)).toBe("tend");
+  });
+});
+
+describe("ensureDir", () => {
+  test("creates nested folders private to the user", () => {
+    const target = path.join(dir, "a", "b");
+    ensureDir(target);
+    expect(statSync(target).mode & 0o777).toBe(0o700);
+    ensureDir(target);
+    expect(statSync(target).isDirectory()).toBe(true);
+  });
+
+  test("tightens an existing folder with looser bits", () => {
+    const target = path.join(dir, "loose");
+    mkdirSync(target);
+    chmodSync(target, 0o755);
+    ensureDir(target);
+    expect(statSync(target).mode & 0o777).toBe(0o700);
+  });
+});
+
+describe("layout", () => {
+  test("names every file inside the home", () => {
+    const l = layout("/h");
+    expect(l).toEqual({
+      home: "/h",
+      supervisorFile: "/h/supervisor.json",
+      socket: "/h/tend.sock",
+      processesDir: "/h/processes",
+      logsDir: "/h/logs",
+      supervisorLog: "/h/supervisor.log",
+      lockFile: "/h/supervisor.lock",
+    });
+    expect(processFile(l, "api")).toBe("/h/processes/api.json");
+    expect(logFile(l, "api")).toBe("/h/logs/api.log");
+  });
+
+  test("a socket path too long for sun_path moves to a short, stable one in tmp", () => {
+    const longHome = `/x/${"d".repeat(100)}`;
+    const socket = layout(longHome).socket;
+    const uid = process.getuid?.() ?? "user";
+    expect(path.dirname(socket)).toBe(os.tmpdir());
+    expect(path.basename(socket)).toMatch(new RegExp(`^tend-${uid}-[0-9a-f]{8}\\.sock$`));
+    expect(Buffer.byteLength(socket)).toBeLessThanOrEqual(100);
+    expect(layout(longHome).socket).toBe(socket);
+    expect(layout(`${longHome}2`).socket).not.toBe(socket);
+  });
+
+  test("a path of exactly 100 bytes stays in the home", () => {
+    const home = `/${"h".repeat(100 - "/tend.sock".length - 1)}`;
+    expect(Buffer.byteLength(path.join(home, "tend.sock"))).toBe(100);
+    expect(layout(home).socket).toBe(path.join(home, "tend.sock"));
+  });
+});
