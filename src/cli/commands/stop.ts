@@ -1,0 +1,16 @@
+import { defineCommand } from "citty";
+import { consola } from "consola";
+import { stopSupervisor } from "../../client/stop-supervisor";
+import { layout, tendHome } from "../../platform/paths";
+
+export default defineCommand({
+  meta: { name: "stop", description: "Stop the supervisor and all its processes gracefully, and wait until they are gone" },
+  args: {},
+  async run() {
+    const outcome = await stopSupervisor(layout(tendHome()));
+    if (outcome.kind === "stopped") consola.success(`stopped (supervisor pid ${outcome.pid}, took ${outcome.tookMs} ms)`);
+    else if (outcome.kind === "not-running") consola.info("not running");
+    else consola.warn(outcome.message);
+    return 0;
+  },
+});

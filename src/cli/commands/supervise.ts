@@ -1,0 +1,28 @@
+import { defineCommand } from "citty";
+import { runSupervisor } from "../../supervisor/run";
+
+/** Hidden: the detached supervisor process itself, started by `start -d` and `bg`. */
+export default defineCommand({
+  meta: { name: "__supervise", hidden: true, description: "Run the supervisor detached (internal)" },
+  args: {
+    home: { type: "string", required: true },
+    dir: { type: "string", required: true },
+    mode: { type: "enum", options: ["start", "on-demand"], required: true },
+    name: { type: "string" },
+  },
+  async run({ args }) {
+    const log = (name: string | null, message: string, level: string) =>
+      process.stdout.write(`${new Date().toISOString()} ${level.padEnd(5)} ${name ? `${name}: ` : ""}${message}\n`);
+    const handle = await runSupervisor({
+      home: args.home,
+      dir: args.dir,
+      name: args.name ?? null,
+      mode: args.mode as "start" | "on-demand",
+      detached: true,
+      events: { notice: log },
+    });
+    log(null, `supervisor started, pid ${process.pid}`, "info");
+    await handle.done;
+    return 0;
+  },
+});

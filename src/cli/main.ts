@@ -1,0 +1,81 @@
+import { defineCommand, renderUsage, runCommand, type ArgsDef, type CommandDef } from "citty";
+import { UsageError } from "../core/errors";
+import { COMMIT, VERSION } from "../core/version";
+import { reportError } from "./errors";
+import { checkArgs } from "./check-args";
+
+type Loader = () => Promise<CommandDef<any>>;
+
+/** Lazy so that `tend ps` loads only what `ps` needs: start-up time is a feature. */
+const commands: Record<string, Loader> = {
+  start: () => import("./commands/start").then((m) => m.default),
+  stop: () => import("./commands/stop").then((m) => m.default),
+  status: () => import("./commands/status").then((m) => m.default),
+  version: () => import("./commands/version").then((m) => m.default),
+  __supervise: () => import("./commands/supervise").then((m) => m.default),
+};
+const aliases: Record<string, string> = { ps: "status" };
+
+const root = defineCommand({
+  meta: { name: "tend", version: VERSION, description: "Keeps processes running: a supervisor and background sessions" },
+  args: { debug: { type: "boolean", description: "Show stack traces of unexpected errors" } },
+  subCommands: Object.fromEntries(Object.entries(commands).filter(([n]) => !n.startsWith("__"))),
+});
+
+function helpRequested(args: string[]): boolean {
+  const end = args.indexOf("--");
+  return (end === -1 ? args : args.slice(0, end)).some((a) => a === "--help" || a === "-h");
+}
+
+function plain(text: string): string {
+  return text.replace(/\x1b\[[0-9;]*m/g, "");
+}
+
+async function printUsage(cmd: CommandDef<any>, parent?: CommandDef<any>): Promise<void> {
+  const text = await renderUsage(cmd, parent);
+  process.stdout.write(`${process.stdout.isTTY ? text : plain(text)}\n`);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const dashes = argv.indexOf("--");
+  const debug = argv.slice(0, dashes === -1 ? undefined : dashes).includes("--debug");
+  const args = argv.filter((a, i) => !(a === "--debug" && (dashes === -1 || i < dashes)));
+  try {
+    if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
+      process.stdout.write(`${VERSION} (${COMMIT})\n`);
+      return 0;
+    }
+    let [first, ...rest] = args;
+    if (first === "help") {
+      if (rest.length === 0) {
+        await printUsage(root);
+        return 0;
+      }
+      [first, ...rest] = [rest[0]!, "--help"];
+    }
+    if (first === undefined || first.startsWith("-")) {
+      if (first !== undefined && helpRequested(args)) {
+        await printUsage(root);
+        return 0;
+      }
+      if (first !== undefined) throw new UsageError(`unknown option ${first}`, 'see "tend --help"');
+      first = "status";
+    }
+    const name = aliases[first] ?? first;
+    const load = commands[name];
+    if (!load) {
+      const known = Object.keys(commands).filter((n) => !n.startsWith("__"));
+      throw new UsageError(`unknown command "${first}"`, `commands: ${known.join(", ")}, ps; see "tend --help"`);
+    }
+    const cmd = await load();
+    if (helpRequested(rest)) {
+      await printUsage(cmd, root);
+      return 0;
+    }
+    checkArgs(name, (await (typeof cmd.args === "function" ? cmd.args() : cmd.args)) as ArgsDef, rest);
+    const { result } = await runCommand(cmd, { rawArgs: rest });
+    return typeof result === "number" ? result : 0;
+  } catch (error) {
+    return reportError(error, debug);
+  }
+}

@@ -1,0 +1,86 @@
+import type { SupervisorView } from "../client/supervisor-status";
+import { formatDuration } from "../core/duration";
+import type { ProcessRecord } from "../core/process-status";
+import { colorEnabled, dim, paint } from "./colors";
+
+const STATE_COLOR: Record<string, number> = {
+  running: 32, ready: 32, starting: 36, queued: 36, backoff: 33, stopping: 33,
+  crashed: 31, parked: 31, exited: 90, stopped: 90,
+};
+
+function detail(r: ProcessRecord, now: number): string {
+  const s = r.status;
+  const exit = s.exitSignal ? `signal=${s.exitSignal}` : s.exitCode !== null ? `code=${s.exitCode}` : "";
+  switch (s.state) {
+    case "backoff":
+      return `${exit}, restarting in ${formatDuration(Math.max(0, (s.nextRestartAt ?? now) - now))}`;
+    case "parked":
+      return s.reason ?? "";
+    case "exited":
+    case "crashed":
+    case "stopped":
+      return [exit, s.endedAt ? `${formatDuration(now - s.endedAt)} ago` : ""].filter(Boolean).join(", ");
+    default:
+      return s.reason ?? "";
+  }
+}
+
+function table(rows: string[][], color: boolean): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => stripAnsi(r[i]!).length)));
+  return rows
+    .map((r, ri) => {
+      const line = r.map((c, i) => (i === r.length - 1 ? c : c + " ".repeat(widths[i]! - stripAnsi(c).length))).join("  ").trimEnd();
+      return ri === 0 ? dim(line, color) : line;
+    })
+    .join("\n");
+}
+
+function stripAnsi(s: string): string {
+  return s.replace(/\x1b\[[0-9;]*m/g, "");
+}
+
+export function renderStatus(view: SupervisorView, now: number, out: { isTTY?: boolean }): string {
+  const color = colorEnabled(out);
+  const lines: string[] = [];
+  if (view.state === "stopped") {
+    if (view.cleaned) lines.push(view.cleaned);
+    lines.push(`supervisor: ${dim("not running", color)}`);
+  } else {
+    const i = view.info;
+    const state = view.state === "running" ? paint("running", 32, color) : paint("not answering", 31, color);
+    lines.push(
+      `supervisor: ${state}  pid ${i.pid}  up ${formatDuration(now - i.startedAt)}  dir ${i.dir}${i.name ? `  name ${i.name}` : ""}`,
+    );
+    if (view.state === "unresponsive") lines.push(`  ${view.error}`);
+  }
+  if (view.processes.length > 0) {
+    const rows = [["NAME", "STATE", "PID", "RESTARTS", "UPTIME", "INFO"]];
+    for (const r of view.processes) {
+      const s = r.status;
+      const up = s.pid !== null && s.startedAt !== null ? formatDuration(now - s.startedAt) : "-";
+      rows.push([r.spec.name, paint(s.state, STATE_COLOR[s.state] ?? 39, color), s.pid === null ? "-" : String(s.pid), String(s.restarts), up, detail(r, now)]);
+    }
+    lines.push("", table(rows, color));
+  } else if (view.state === "running") {
+    lines.push("no processes");
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** The documented `status --json` shape (docs/json.md). */
+export function statusJson(view: SupervisorView, now: number) {
+  const supervisor =
+    view.state === "stopped"
+      ? { state: "stopped" as const, cleaned: view.cleaned }
+      : { state: view.state, ...view.info, uptimeMs: now - view.info.startedAt, ...(view.state === "unresponsive" ? { error: view.error } : {}) };
+  return {
+    supervisor,
+    processes: view.processes.map((r) => ({
+      ...r.status,
+      command: r.spec.command,
+      cwd: r.spec.cwd ?? null,
+      restartPolicy: r.spec.restart.mode,
+      uptimeMs: r.status.pid !== null && r.status.startedAt !== null ? now - r.status.startedAt : null,
+    })),
+  };
+}

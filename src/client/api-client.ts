@@ -1,0 +1,45 @@
+import type { ApiErrorBody } from "../core/api-types";
+import { TendError } from "../core/errors";
+
+/** HTTP/1.1 + JSON over the supervisor's unix socket. API errors come back as TendErrors with their code. */
+export class ApiClient {
+  constructor(private readonly socket: string) {}
+
+  get<T>(path: string): Promise<T> {
+    return this.request<T>("GET", path);
+  }
+
+  post<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>("POST", path, body);
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(`http://tend${path}`, {
+        method,
+        unix: this.socket,
+        headers: body === undefined ? undefined : { "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw new TendError(
+        `cannot reach the supervisor at ${this.socket}: ${(error as Error).message}`,
+        "unreachable",
+        'check it with "tend status"',
+      );
+    }
+    const text = await res.text();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new TendError(`supervisor answered ${res.status} with a body that is not JSON`, "bad_response");
+    }
+    if (!res.ok) {
+      const err = (parsed as ApiErrorBody).error;
+      throw new TendError(err?.message ?? `supervisor answered ${res.status}`, err?.code ?? "api_error", err?.hint);
+    }
+    return parsed as T;
+  }
+}

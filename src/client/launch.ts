@@ -1,0 +1,75 @@
+import { closeSync, openSync, readFileSync } from "node:fs";
+import type { StatusBody } from "../core/api-types";
+import { TendError } from "../core/errors";
+import type { SupervisorInfo } from "../core/supervisor-info";
+import { ensureDir, type HomeLayout } from "../platform/paths";
+import { readSupervisorState } from "../platform/supervisor-file";
+import { ApiClient } from "./api-client";
+
+const START_TIMEOUT_MS = 10_000;
+
+/** How to run this same tend again: the binary itself when compiled, `bun src/cli.ts` from source. */
+export function selfCommand(): string[] {
+  const compiled = Bun.main.startsWith("/$bunfs/") || /^[A-Z]:[\\/]~BUN[\\/]/.test(Bun.main);
+  return compiled ? [process.execPath] : [process.execPath, Bun.main];
+}
+
+function lastLines(file: string, n: number): string {
+  try {
+    return readFileSync(file, "utf8").trimEnd().split("\n").slice(-n).join("\n");
+  } catch {
+    return "";
+  }
+}
+
+export interface LaunchOptions {
+  dir: string;
+  name: string | null;
+  mode: SupervisorInfo["mode"];
+}
+
+/**
+ * Starts a detached supervisor (its own session; stdio to `supervisor.log`) and returns once
+ * it answers on its socket. If another invocation started one meanwhile, that one is used.
+ */
+export async function launchSupervisor(paths: HomeLayout, opts: LaunchOptions): Promise<SupervisorInfo> {
+  const argv = [...selfCommand(), "__supervise", "--home", paths.home, "--dir", opts.dir, "--mode", opts.mode];
+  if (opts.name) argv.push("--name", opts.name);
+  ensureDir(paths.home);
+  const logFd = openSync(paths.supervisorLog, "a", 0o600);
+  const child = Bun.spawn({
+    cmd: argv,
+    cwd: opts.dir,
+    env: { ...process.env, TEND_HOME: paths.home },
+    stdio: ["ignore", logFd, logFd],
+    detached: true,
+  });
+  closeSync(logFd);
+  child.unref();
+  let exited = false;
+  void child.exited.then(() => {
+    exited = true;
+  });
+
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const state = readSupervisorState(paths);
+    if (state.kind === "running") {
+      try {
+        await new ApiClient(state.info.socket).get<StatusBody>("/v1/status");
+        return state.info;
+      } catch {
+        // Listening is the last step of start-up; try again shortly.
+      }
+    } else if (exited) {
+      const tail = lastLines(paths.supervisorLog, 5);
+      throw new TendError(
+        `the supervisor exited during start-up${tail ? `:\n${tail}` : ""}`,
+        "supervisor_failed",
+        `see ${paths.supervisorLog}`,
+      );
+    }
+    await Bun.sleep(20);
+  }
+  throw new TendError(`the supervisor did not answer within ${START_TIMEOUT_MS / 1000}s`, "supervisor_failed", `see ${paths.supervisorLog}`);
+}

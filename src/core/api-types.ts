@@ -1,0 +1,23 @@
+import type { ProcessSpec } from "./process-spec";
+import type { ProcessRecord } from "./process-status";
+import type { SupervisorInfo } from "./supervisor-info";
+
+/** Shapes of the control API's bodies, shared by the server and the client. */
+
+export interface ApiErrorBody {
+  error: { code: string; message: string; hint?: string };
+}
+
+export interface StatusBody {
+  supervisor: SupervisorInfo;
+  processes: ProcessRecord[];
+}
+
+export interface CreateBody {
+  processes: ProcessSpec[];
+}
+
+export interface CreatedBody {
+  records: ProcessRecord[];
+  errors: ApiErrorBody["error"][];
+}

@@ -1,0 +1,92 @@
+import { DEFAULT_RESTART, type RestartSettings } from "./restart-policy";
+
+export type Origin = "worker" | "session";
+
+export interface LogSettings {
+  maxBytes: number;
+  maxFiles: number;
+}
+
+export interface ProcessSpec {
+  name: string;
+  /** argv; a command given as a string becomes ["sh", "-c", cmd] */
+  command: string[];
+  /** true when the command was given as a string */
+  shell: boolean;
+  /** as written: the caller resolves it relative to the config's directory */
+  cwd?: string;
+  env: Record<string, string>;
+  restart: RestartSettings;
+  /** always the full name, e.g. "SIGTERM" */
+  stopSignal: string;
+  graceMs: number;
+  tty: boolean;
+  log: LogSettings;
+  origin: Origin;
+}
+
+/** The signals a process may be asked to stop with, by their full names. */
+export const SIGNAL_NAMES: readonly string[] = Object.freeze([
+  "SIGTERM",
+  "SIGINT",
+  "SIGHUP",
+  "SIGQUIT",
+  "SIGKILL",
+  "SIGUSR1",
+  "SIGUSR2",
+  "SIGWINCH",
+]);
+
+/**
+ * "SIGTERM" or "TERM" → "SIGTERM"; anything else → null. Case-sensitive on
+ * purpose, so the config parser and the JSON Schema's enum accept exactly the
+ * same spellings.
+ */
+export function normaliseSignal(input: string): string | null {
+  const full = input.startsWith("SIG") ? input : `SIG${input}`;
+  return SIGNAL_NAMES.includes(full) ? full : null;
+}
+
+export type SpecDefaults = Pick<
+  ProcessSpec,
+  "env" | "restart" | "stopSignal" | "graceMs" | "tty" | "log" | "origin"
+>;
+
+export const DEFAULT_LOG: Readonly<LogSettings> = Object.freeze({
+  maxBytes: 10 * 1024 * 1024,
+  maxFiles: 3,
+});
+
+function defaults(origin: Origin): SpecDefaults {
+  return {
+    env: {},
+    // mode is spread last so it wins whether or not DEFAULT_RESTART carries one
+    restart: {
+      ...DEFAULT_RESTART,
+      parkExitCodes: [...DEFAULT_RESTART.parkExitCodes],
+      mode: origin === "worker" ? "always" : "no",
+    },
+    stopSignal: "SIGTERM",
+    graceMs: origin === "worker" ? 30_000 : 10_000,
+    tty: false,
+    log: { ...DEFAULT_LOG },
+    origin,
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object") {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Frozen, because they are shared: take copies with `defaultsFor`. */
+export const WORKER_DEFAULTS: Readonly<SpecDefaults> = deepFreeze(defaults("worker"));
+export const SESSION_DEFAULTS: Readonly<SpecDefaults> = deepFreeze(defaults("session"));
+
+/** A fresh, mutable copy of the defaults for one origin. */
+export function defaultsFor(origin: Origin): SpecDefaults {
+  return defaults(origin);
+}

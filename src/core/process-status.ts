@@ -1,0 +1,43 @@
+import type { ProcessSpec } from "./process-spec";
+
+export type ProcessState =
+  | "queued"
+  | "starting"
+  | "running"
+  | "ready"
+  | "exited"
+  | "crashed"
+  | "backoff"
+  | "parked"
+  | "stopping"
+  | "stopped";
+
+/** What `ps --json` shows for one process and what `processes/<name>.json` keeps after it ends. */
+export interface ProcessStatus {
+  name: string;
+  origin: ProcessSpec["origin"];
+  state: ProcessState;
+  /** Why the process is in its state, in words (`parked: 5 rapid failures`, `restarting in 2s`). */
+  reason: string | null;
+  pid: number | null;
+  /** Identity of `pid` (start time); a pid alone proves nothing once the process is gone. */
+  pidStartTime: string | null;
+  restarts: number;
+  exitCode: number | null;
+  exitSignal: string | null;
+  startedAt: number | null;
+  endedAt: number | null;
+  nextRestartAt: number | null;
+  /** Value of TEND_PROCESS_ID given to the current or last run; its descendants carry it too. */
+  marker: string | null;
+}
+
+export interface ProcessRecord {
+  spec: ProcessSpec;
+  status: ProcessStatus;
+}
+
+/** Nothing more will happen to a process in one of these states without a command. */
+export function isSettled(state: ProcessState): boolean {
+  return state === "exited" || state === "crashed" || state === "parked" || state === "stopped";
+}

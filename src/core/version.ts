@@ -1,0 +1,8 @@
+import pkg from "../../package.json" with { type: "json" };
+
+declare const TEND_BUILD_COMMIT: string | undefined;
+
+export const VERSION: string = pkg.version;
+
+/** The git commit the binary was built from (set by scripts/build.ts); "source" when run from source. */
+export const COMMIT: string = typeof TEND_BUILD_COMMIT === "string" ? TEND_BUILD_COMMIT : "source";

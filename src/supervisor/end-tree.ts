@@ -1,0 +1,52 @@
+import { findProcessesWithEnv } from "../platform/marker-scan";
+import { isLiveProcess, liveGroupMembers } from "../platform/live-processes";
+import { signalGroup } from "../platform/process-group";
+
+export const MARKER_ENV = "TEND_PROCESS_ID";
+const POLL_MS = 25;
+
+export interface TreeTarget {
+  pgid: number;
+  /** TEND_PROCESS_ID of the run: finds descendants that left the group (setsid, daemons). */
+  marker: string;
+}
+
+function signalPid(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+function liveTree(target: TreeTarget, escapees: Set<number>): boolean {
+  for (const pid of escapees) if (!isLiveProcess(pid)) escapees.delete(pid);
+  return escapees.size > 0 || liveGroupMembers(target.pgid).length > 0;
+}
+
+function findEscapees(target: TreeTarget): Set<number> {
+  return new Set(findProcessesWithEnv(MARKER_ENV, target.marker));
+}
+
+/**
+ * Ends a process tree: the stop signal to the group and to every process carrying the run's
+ * marker, up to `graceMs` for them to go, then SIGKILL to whatever is left — and a last sweep
+ * for anything forked while we waited. Resolves once nothing of the tree runs.
+ */
+export async function endTree(target: TreeTarget, signal: NodeJS.Signals, graceMs: number): Promise<void> {
+  let escapees = findEscapees(target);
+  if (!liveTree(target, escapees)) return;
+  signalGroup(target.pgid, signal);
+  for (const pid of escapees) signalPid(pid, signal);
+
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline && liveTree(target, escapees)) await Bun.sleep(POLL_MS);
+
+  for (let sweep = 0; sweep < 5; sweep++) {
+    signalGroup(target.pgid, "SIGKILL");
+    for (const pid of escapees) signalPid(pid, "SIGKILL");
+    await Bun.sleep(POLL_MS);
+    escapees = findEscapees(target);
+    if (!liveTree(target, escapees)) return;
+  }
+}

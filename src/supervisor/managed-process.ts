@@ -1,0 +1,173 @@
+import { randomBytes } from "node:crypto";
+import type { Clock } from "../core/clock";
+import type { StreamName } from "../core/cri";
+import { formatDuration } from "../core/duration";
+import { TendError } from "../core/errors";
+import type { ProcessSpec } from "../core/process-spec";
+import type { ProcessRecord, ProcessState, ProcessStatus } from "../core/process-status";
+import { decideAfterExit, describeExit, freshHistory, type RestartHistory } from "../core/restart-policy";
+import { MARKER_ENV } from "./end-tree";
+import { LogWriter } from "./log-writer";
+import { spawnChild, stopChild, type ChildExit, type RunningChild, type SpawnRequest } from "./spawn-child";
+
+export interface ProcessContext {
+  clock: Clock;
+  logPath: string;
+  /** Prefix of every TEND_PROCESS_ID under this TEND_HOME, so leftovers can be found by home. */
+  markerPrefix: string;
+  /** TEND_* variables the supervisor gives every process (TEND_HOME, TEND_DIR, …). */
+  baseEnv: Record<string, string>;
+  onChange(record: ProcessRecord, notice: string | null, level: "info" | "warn" | "error"): void;
+  onLine(name: string, stream: StreamName, line: Uint8Array, partial: boolean): void;
+}
+
+/**
+ * One supervised process: spawns it, records every transition, and asks the restart policy
+ * what to do after each exit. The policy decides; this class owns the timer.
+ */
+export class ManagedProcess {
+  private status: ProcessStatus;
+  private history: RestartHistory;
+  private log: LogWriter;
+  private child: RunningChild | null = null;
+  private request: SpawnRequest | null = null;
+  private timer: unknown = null;
+  private stopRequested = false;
+  private settled: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly spec: ProcessSpec,
+    private readonly ctx: ProcessContext,
+  ) {
+    this.history = freshHistory(spec.restart);
+    this.log = new LogWriter(ctx.logPath, spec.log);
+    this.status = {
+      name: spec.name,
+      origin: spec.origin,
+      state: "starting",
+      reason: null,
+      pid: null,
+      pidStartTime: null,
+      restarts: 0,
+      exitCode: null,
+      exitSignal: null,
+      startedAt: null,
+      endedAt: null,
+      nextRestartAt: null,
+      marker: null,
+    };
+  }
+
+  record(): ProcessRecord {
+    return { spec: this.spec, status: { ...this.status } };
+  }
+
+  /** Starts the process now. A command that cannot be started throws (and parks it). */
+  start(): void {
+    this.stopRequested = false;
+    this.clearTimer();
+    const marker = `${this.ctx.markerPrefix}${this.spec.name}/${randomBytes(6).toString("hex")}`;
+    const request: SpawnRequest = {
+      argv: this.spec.command,
+      cwd: this.spec.cwd ?? process.cwd(),
+      env: {
+        ...(process.env as Record<string, string>),
+        ...this.ctx.baseEnv,
+        ...this.spec.env,
+        TEND_NAME: this.spec.name,
+        TEND_RESTARTS: String(this.history.restarts),
+        [MARKER_ENV]: marker,
+      },
+      marker,
+      stopSignal: this.spec.stopSignal as NodeJS.Signals,
+      graceMs: this.spec.graceMs,
+    };
+    this.set({ state: "starting", reason: null, nextRestartAt: null, marker }, null);
+    let child: RunningChild;
+    try {
+      child = spawnChild(request, this.log, (stream, line, partial) => this.ctx.onLine(this.spec.name, stream, line, partial));
+    } catch (error) {
+      const reason = error instanceof TendError ? error.message : String(error);
+      this.set({ state: "parked", reason, pid: null, endedAt: this.ctx.clock.now() }, `parked: ${reason}`, "error");
+      throw error;
+    }
+    this.child = child;
+    this.request = request;
+    const startedAt = this.ctx.clock.now();
+    this.set(
+      { state: "running", pid: child.pid, pidStartTime: child.pidStartTime, startedAt, endedAt: null, exitCode: null, exitSignal: null },
+      `spawned pid ${child.pid}`,
+    );
+    this.settled = child.finished.then((exit) => this.onExit(child, exit, startedAt));
+  }
+
+  /** Stops the process (and its whole tree) and keeps it from restarting. */
+  async stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void> {
+    this.stopRequested = true;
+    if (this.timer !== null) {
+      this.clearTimer();
+      this.set({ state: "stopped", reason: "stopped while waiting to restart", nextRestartAt: null }, null);
+    }
+    const child = this.child;
+    const request = this.request;
+    if (child && request) {
+      this.set({ state: "stopping", reason: null }, `stopping (${signal ?? request.stopSignal}, grace ${formatDuration(graceMs ?? request.graceMs)})`);
+      await stopChild(child, request, signal, graceMs);
+    }
+    await this.settled;
+  }
+
+  /** Closes the log file; call once the process is stopped for good. */
+  close(): void {
+    this.log.close();
+  }
+
+  get state(): ProcessState {
+    return this.status.state;
+  }
+
+  private onExit(child: RunningChild, exit: ChildExit, startedAt: number): void {
+    if (this.child !== child) return;
+    this.child = null;
+    this.request = null;
+    const endedAt = this.ctx.clock.now();
+    const how = describeExit(exit.code, exit.signal);
+    const ended = { pid: null, exitCode: exit.code, exitSignal: exit.signal, endedAt };
+    if (this.stopRequested) {
+      this.set({ ...ended, state: "stopped", reason: null }, `stopped (${how})`);
+      return;
+    }
+    const decision = decideAfterExit(this.spec.restart, this.history, { ...exit, startedAt, endedAt });
+    this.history = decision.history;
+    const failed = exit.code !== 0 || exit.signal !== null;
+    if (decision.action === "restart") {
+      const nextRestartAt = endedAt + decision.delayMs;
+      this.status.restarts = decision.history.restarts;
+      const reason = `restarting in ${formatDuration(decision.delayMs)}`;
+      this.set({ ...ended, state: "backoff", reason, nextRestartAt }, `exited ${how}, ${reason}`, failed ? "warn" : "info");
+      this.timer = this.ctx.clock.setTimeout(() => {
+        this.timer = null;
+        try {
+          this.start();
+        } catch {
+          // Already recorded as parked with the reason.
+        }
+      }, decision.delayMs);
+    } else if (decision.action === "park") {
+      this.set({ ...ended, state: "parked", reason: decision.reason }, `exited ${how}, parked: ${decision.reason}`, "error");
+    } else {
+      this.set({ ...ended, state: failed ? "crashed" : "exited", reason: null }, `exited ${how}`, failed ? "warn" : "info");
+    }
+  }
+
+  private clearTimer(): void {
+    if (this.timer === null) return;
+    this.ctx.clock.clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private set(patch: Partial<ProcessStatus>, notice: string | null, level: "info" | "warn" | "error" = "info"): void {
+    Object.assign(this.status, patch);
+    this.ctx.onChange(this.record(), notice, level);
+  }
+}

@@ -1,0 +1,110 @@
+import { TendError } from "../core/errors";
+import type { SupervisorInfo } from "../core/supervisor-info";
+import { VERSION } from "../core/version";
+import { withLock } from "../platform/lock";
+import { ensureDir, layout } from "../platform/paths";
+import { processStartTime } from "../platform/proc-identity";
+import { clearSupervisorState, readSupervisorState, writeSupervisorInfo } from "../platform/supervisor-file";
+import { serveApi } from "./api-server";
+import { Supervisor, type SupervisorEvents } from "./supervisor";
+
+export interface RunOptions {
+  home: string;
+  dir: string;
+  name: string | null;
+  mode: SupervisorInfo["mode"];
+  detached: boolean;
+  events?: SupervisorEvents;
+}
+
+export interface SupervisorHandle {
+  supervisor: Supervisor;
+  info: SupervisorInfo;
+  /** Graceful stop of every process, then the supervisor's own state goes. Idempotent. */
+  shutdown(): Promise<void>;
+  /** Resolves when the supervisor has shut down. */
+  done: Promise<void>;
+}
+
+/**
+ * Becomes the supervisor of `home`: claims it (refusing if another live supervisor holds it),
+ * serves the control API, writes `supervisor.json`, and shuts down gracefully on SIGINT or
+ * SIGTERM. A second signal during the shutdown kills what is left at once.
+ */
+export async function runSupervisor(opts: RunOptions): Promise<SupervisorHandle> {
+  const paths = layout(opts.home);
+  ensureDir(paths.home);
+  // Sockets and state files are created private from the start, not chmod-ed afterwards.
+  process.umask(0o077);
+  const events = opts.events ?? {};
+  const supervisor = new Supervisor({ home: opts.home, dir: opts.dir, events });
+  let shuttingDown: Promise<void> | null = null;
+  let resolveDone!: () => void;
+  const done = new Promise<void>((resolve) => {
+    resolveDone = resolve;
+  });
+
+  const info: SupervisorInfo = {
+    pid: process.pid,
+    pidStartTime: processStartTime(process.pid),
+    version: VERSION,
+    name: opts.name,
+    dir: opts.dir,
+    socket: paths.socket,
+    startedAt: Date.now(),
+    mode: opts.mode,
+    detached: opts.detached,
+  };
+
+  const api = await withLock(paths.lockFile, async () => {
+    const state = readSupervisorState(paths);
+    if (state.kind === "running") {
+      throw new TendError(
+        `a supervisor is already running for ${opts.home} (pid ${state.info.pid}, dir ${state.info.dir})`,
+        "already_running",
+        'see it with "tend status", stop it with "tend stop"',
+      );
+    }
+    if (state.kind === "stale") {
+      events.notice?.(null, `previous supervisor (${state.why}) left stale state; cleaned up`, "warn");
+      clearSupervisorState(paths, state.info);
+    }
+    const server = serveApi(paths.socket, { supervisor, info: () => info, shutdown: () => void shutdown() });
+    writeSupervisorInfo(paths, info);
+    return server;
+  });
+
+  let firstSignalAt = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    // One Ctrl-C can arrive twice (to the process and to its group, as `timeout` sends it);
+    // only a second press, a moment later, means "don't wait".
+    if (shuttingDown && Date.now() - firstSignalAt < 1000) return;
+    if (shuttingDown) {
+      events.notice?.(null, `${signal} again: killing what is left`, "warn");
+      void supervisor.killAll();
+      return;
+    }
+    firstSignalAt = Date.now();
+    events.notice?.(null, `${signal} received, stopping (again to kill at once)`, "info");
+    void shutdown();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  if (opts.detached) process.on("SIGHUP", () => {});
+
+  function shutdown(): Promise<void> {
+    shuttingDown ??= (async () => {
+      await supervisor.shutdown();
+      api.stop();
+      const state = readSupervisorState(paths);
+      if (state.kind !== "running" || state.info.pid === process.pid) clearSupervisorState(paths);
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      events.notice?.(null, "supervisor stopped", "info");
+      resolveDone();
+    })();
+    return shuttingDown;
+  }
+
+  return { supervisor, info, shutdown, done };
+}
