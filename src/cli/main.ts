@@ -11,10 +11,17 @@ const commands: Record<string, Loader> = {
   start: () => import("./commands/start").then((m) => m.default),
   stop: () => import("./commands/stop").then((m) => m.default),
   status: () => import("./commands/status").then((m) => m.default),
+  bg: () => import("./commands/bg").then((m) => m.default),
+  logs: () => import("./commands/logs").then((m) => m.default),
+  attach: () => import("./commands/attach").then((m) => m.default),
+  kill: () => import("./commands/kill").then((m) => m.default),
+  restart: () => import("./commands/restart").then((m) => m.default),
   version: () => import("./commands/version").then((m) => m.default),
   __supervise: () => import("./commands/supervise").then((m) => m.default),
 };
 const aliases: Record<string, string> = { ps: "status" };
+/** Commands that take any number of names. */
+const variadic = new Set(["logs", "kill", "restart"]);
 
 const root = defineCommand({
   meta: { name: "tend", version: VERSION, description: "Keeps processes running: a supervisor and background sessions" },
@@ -72,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
       await printUsage(cmd, root);
       return 0;
     }
-    checkArgs(name, (await (typeof cmd.args === "function" ? cmd.args() : cmd.args)) as ArgsDef, rest);
+    checkArgs(name, (await (typeof cmd.args === "function" ? cmd.args() : cmd.args)) as ArgsDef, rest, variadic.has(name));
     const { result } = await runCommand(cmd, { rawArgs: rest });
     return typeof result === "number" ? result : 0;
   } catch (error) {

@@ -45,6 +45,11 @@ export function renderStatus(view: SupervisorView, now: number, out: { isTTY?: b
   if (view.state === "stopped") {
     if (view.cleaned) lines.push(view.cleaned);
     lines.push(`supervisor: ${dim("not running", color)}`);
+    if (view.lost.length > 0) {
+      lines.push(
+        paint(`the supervisor was lost; still running unwatched: ${view.lost.join(", ")} (end them with "tend kill --all")`, 33, color),
+      );
+    }
   } else {
     const i = view.info;
     const state = view.state === "running" ? paint("running", 32, color) : paint("not answering", 31, color);
@@ -71,7 +76,7 @@ export function renderStatus(view: SupervisorView, now: number, out: { isTTY?: b
 export function statusJson(view: SupervisorView, now: number) {
   const supervisor =
     view.state === "stopped"
-      ? { state: "stopped" as const, cleaned: view.cleaned }
+      ? { state: "stopped" as const, cleaned: view.cleaned, lost: view.lost }
       : { state: view.state, ...view.info, uptimeMs: now - view.info.startedAt, ...(view.state === "unresponsive" ? { error: view.error } : {}) };
   return {
     supervisor,

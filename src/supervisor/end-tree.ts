@@ -6,7 +6,8 @@ export const MARKER_ENV = "TEND_PROCESS_ID";
 const POLL_MS = 25;
 
 export interface TreeTarget {
-  pgid: number;
+  /** The process group (the leader's pid), or null when only the marker is known. */
+  pgid: number | null;
   /** TEND_PROCESS_ID of the run: finds descendants that left the group (setsid, daemons). */
   marker: string;
 }
@@ -21,7 +22,7 @@ function signalPid(pid: number, signal: NodeJS.Signals): void {
 
 function liveTree(target: TreeTarget, escapees: Set<number>): boolean {
   for (const pid of escapees) if (!isLiveProcess(pid)) escapees.delete(pid);
-  return escapees.size > 0 || liveGroupMembers(target.pgid).length > 0;
+  return escapees.size > 0 || (target.pgid !== null && liveGroupMembers(target.pgid).length > 0);
 }
 
 function findEscapees(target: TreeTarget): Set<number> {
@@ -36,14 +37,14 @@ function findEscapees(target: TreeTarget): Set<number> {
 export async function endTree(target: TreeTarget, signal: NodeJS.Signals, graceMs: number): Promise<void> {
   let escapees = findEscapees(target);
   if (!liveTree(target, escapees)) return;
-  signalGroup(target.pgid, signal);
+  if (target.pgid !== null) signalGroup(target.pgid, signal);
   for (const pid of escapees) signalPid(pid, signal);
 
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline && liveTree(target, escapees)) await Bun.sleep(POLL_MS);
 
   for (let sweep = 0; sweep < 5; sweep++) {
-    signalGroup(target.pgid, "SIGKILL");
+    if (target.pgid !== null) signalGroup(target.pgid, "SIGKILL");
     for (const pid of escapees) signalPid(pid, "SIGKILL");
     await Bun.sleep(POLL_MS);
     escapees = findEscapees(target);

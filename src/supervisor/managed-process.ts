@@ -8,6 +8,7 @@ import type { ProcessRecord, ProcessState, ProcessStatus } from "../core/process
 import { decideAfterExit, describeExit, freshHistory, type RestartHistory } from "../core/restart-policy";
 import { MARKER_ENV } from "./end-tree";
 import { LogWriter } from "./log-writer";
+import { OutputPump } from "./output-pump";
 import { spawnChild, stopChild, type ChildExit, type RunningChild, type SpawnRequest } from "./spawn-child";
 
 export interface ProcessContext {
@@ -19,7 +20,11 @@ export interface ProcessContext {
   baseEnv: Record<string, string>;
   onChange(record: ProcessRecord, notice: string | null, level: "info" | "warn" | "error"): void;
   onLine(name: string, stream: StreamName, line: Uint8Array, partial: boolean): void;
+  onChunk(name: string, stream: StreamName, chunk: Uint8Array): void;
 }
+
+/** Size of a PTY until an attached terminal tells its own. */
+const DEFAULT_TTY = { cols: 120, rows: 40 };
 
 /**
  * One supervised process: spawns it, records every transition, and asks the restart policy
@@ -34,6 +39,7 @@ export class ManagedProcess {
   private timer: unknown = null;
   private stopRequested = false;
   private settled: Promise<void> = Promise.resolve();
+  private ttySize = { ...DEFAULT_TTY };
 
   constructor(
     readonly spec: ProcessSpec,
@@ -44,7 +50,7 @@ export class ManagedProcess {
     this.status = {
       name: spec.name,
       origin: spec.origin,
-      state: "starting",
+      state: "queued",
       reason: null,
       pid: null,
       pidStartTime: null,
@@ -72,8 +78,8 @@ export class ManagedProcess {
       cwd: this.spec.cwd ?? process.cwd(),
       env: {
         ...(process.env as Record<string, string>),
-        ...this.ctx.baseEnv,
         ...this.spec.env,
+        ...this.ctx.baseEnv,
         TEND_NAME: this.spec.name,
         TEND_RESTARTS: String(this.history.restarts),
         [MARKER_ENV]: marker,
@@ -81,11 +87,17 @@ export class ManagedProcess {
       marker,
       stopSignal: this.spec.stopSignal as NodeJS.Signals,
       graceMs: this.spec.graceMs,
+      tty: this.spec.tty ? this.ttySize : null,
     };
     this.set({ state: "starting", reason: null, nextRestartAt: null, marker }, null);
     let child: RunningChild;
     try {
-      child = spawnChild(request, this.log, (stream, line, partial) => this.ctx.onLine(this.spec.name, stream, line, partial));
+      const onLine = (stream: StreamName, line: Uint8Array, partial: boolean) => this.ctx.onLine(this.spec.name, stream, line, partial);
+      const onChunk = (stream: StreamName, chunk: Uint8Array) => this.ctx.onChunk(this.spec.name, stream, chunk);
+      child = spawnChild(request, {
+        stdout: new OutputPump("stdout", this.log, onLine, onChunk),
+        stderr: new OutputPump("stderr", this.log, onLine, onChunk),
+      });
     } catch (error) {
       const reason = error instanceof TendError ? error.message : String(error);
       this.set({ state: "parked", reason, pid: null, endedAt: this.ctx.clock.now() }, `parked: ${reason}`, "error");
@@ -115,6 +127,29 @@ export class ManagedProcess {
       await stopChild(child, request, signal, graceMs);
     }
     await this.settled;
+  }
+
+  /** Stops the process if it runs, then starts it afresh with a clean restart history. */
+  async restart(): Promise<void> {
+    await this.stop();
+    this.history = { ...freshHistory(this.spec.restart), restarts: this.history.restarts + 1 };
+    this.status.restarts = this.history.restarts;
+    this.start();
+  }
+
+  /** Input for the process: its stdin pipe, or its terminal. Dropped when it is not running. */
+  writeStdin(data: Uint8Array): void {
+    this.child?.writeStdin(data);
+  }
+
+  resize(cols: number, rows: number): void {
+    this.ttySize = { cols, rows };
+    this.child?.resize(cols, rows);
+  }
+
+  /** Ends a process that never started (it was queued) without running it. */
+  markStopped(reason: string): void {
+    this.set({ state: "stopped", reason }, null);
   }
 
   /** Closes the log file; call once the process is stopped for good. */

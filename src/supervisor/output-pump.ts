@@ -3,6 +3,7 @@ import { LineSplitter } from "../core/line-splitter";
 import type { LogWriter } from "./log-writer";
 
 export type LineListener = (stream: StreamName, line: Uint8Array, partial: boolean) => void;
+export type ChunkListener = (stream: StreamName, chunk: Uint8Array) => void;
 
 const encoder = new TextEncoder();
 // Wall-clock nanoseconds that never go backwards within a run, for CRI timestamps.
@@ -10,42 +11,72 @@ const epochOffsetNs = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
 export const nowNs = (): bigint => process.hrtime.bigint() + epochOffsetNs;
 
 /**
- * Drains one of a child's output streams to the end: every chunk is split into lines, each
- * line goes to the log file (CRI format) and to the listener. All lines of one chunk share
- * the chunk's arrival time, which keeps the per-line cost to a copy.
+ * One output stream of a child, pushed chunk by chunk (from a pipe or a PTY): each chunk goes
+ * as it is to the chunk listener (attach), then split into lines for the log file (CRI format)
+ * and the line listener. All lines of one chunk share the chunk's arrival time, which keeps
+ * the per-line cost to a copy; the log is flushed once per chunk.
  */
-export async function pumpStream(
-  source: ReadableStream<Uint8Array>,
-  stream: StreamName,
-  log: LogWriter,
-  onLine: LineListener,
-): Promise<void> {
-  let ts = "";
-  let full = new Uint8Array(0);
-  let partial: Uint8Array | null = null;
-  const splitter = new LineSplitter((line, isPartial) => {
-    if (isPartial) partial ??= encoder.encode(`${ts} ${stream} P `);
-    log.append(isPartial ? partial! : full, line);
-    onLine(stream, line, isPartial);
-  });
-  const stamp = () => {
-    ts = formatTimestamp(nowNs());
-    full = encoder.encode(`${ts} ${stream} F `);
-    partial = null;
-  };
+export class OutputPump {
+  private ts = "";
+  private full = new Uint8Array(0);
+  private partial: Uint8Array | null = null;
+  private readonly splitter: LineSplitter;
+  private ended = false;
+  readonly done: Promise<void>;
+  private resolveDone!: () => void;
+
+  constructor(
+    private readonly stream: StreamName,
+    private readonly log: LogWriter,
+    private readonly onLine: LineListener,
+    private readonly onChunk: ChunkListener,
+  ) {
+    this.done = new Promise((resolve) => {
+      this.resolveDone = resolve;
+    });
+    this.splitter = new LineSplitter((line, isPartial) => {
+      if (isPartial) this.partial ??= encoder.encode(`${this.ts} ${this.stream} P `);
+      this.log.append(isPartial ? this.partial! : this.full, line);
+      this.onLine(this.stream, line, isPartial);
+    });
+  }
+
+  push(chunk: Uint8Array): void {
+    if (this.ended) return;
+    this.onChunk(this.stream, chunk);
+    this.stamp();
+    this.splitter.push(chunk);
+    this.log.flush();
+  }
+
+  /** End of the stream: a last line without newline is flushed. Idempotent. */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.stamp();
+    this.splitter.end();
+    this.log.flush();
+    this.resolveDone();
+  }
+
+  private stamp(): void {
+    this.ts = formatTimestamp(nowNs());
+    this.full = encoder.encode(`${this.ts} ${this.stream} F `);
+    this.partial = null;
+  }
+}
+
+/** Reads a pipe to its end into a pump. */
+export async function drainInto(source: ReadableStream<Uint8Array>, pump: OutputPump): Promise<void> {
   const reader = source.getReader();
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      stamp();
-      splitter.push(value);
-      log.flush();
+      pump.push(value);
     }
   } finally {
-    stamp();
-    splitter.end();
-    log.flush();
+    pump.end();
     reader.releaseLock();
   }
 }

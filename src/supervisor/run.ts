@@ -5,6 +5,8 @@ import { withLock } from "../platform/lock";
 import { ensureDir, layout } from "../platform/paths";
 import { processStartTime } from "../platform/proc-identity";
 import { clearSupervisorState, readSupervisorState, writeSupervisorInfo } from "../platform/supervisor-file";
+import { attachRoute, attachWebSocket } from "./api-attach";
+import { logsRoute } from "./api-logs";
 import { serveApi } from "./api-server";
 import { Supervisor, type SupervisorEvents } from "./supervisor";
 
@@ -14,8 +16,13 @@ export interface RunOptions {
   name: string | null;
   mode: SupervisorInfo["mode"];
   detached: boolean;
+  capacity?: number;
+  /** How long an on-demand supervisor stays once nothing runs, queues or waits to restart. */
+  lingerMs?: number;
   events?: SupervisorEvents;
 }
+
+export const DEFAULT_LINGER_MS = 3000;
 
 export interface SupervisorHandle {
   supervisor: Supervisor;
@@ -37,7 +44,33 @@ export async function runSupervisor(opts: RunOptions): Promise<SupervisorHandle>
   // Sockets and state files are created private from the start, not chmod-ed afterwards.
   process.umask(0o077);
   const events = opts.events ?? {};
-  const supervisor = new Supervisor({ home: opts.home, dir: opts.dir, events });
+  let lingerTimer: ReturnType<typeof setTimeout> | null = null;
+  // An on-demand supervisor leaves once idle, like a tmux server without sessions, so a CI job
+  // that ended its sessions leaves nothing running.
+  const checkIdle = () => {
+    if (opts.mode !== "on-demand" || shuttingDown) return;
+    if (lingerTimer) clearTimeout(lingerTimer);
+    lingerTimer = null;
+    if (supervisor.busy()) return;
+    lingerTimer = setTimeout(() => {
+      if (!supervisor.busy()) {
+        events.notice?.(null, "nothing left to supervise, exiting", "info");
+        void shutdown();
+      }
+    }, opts.lingerMs ?? DEFAULT_LINGER_MS);
+  };
+  const supervisor = new Supervisor({
+    home: opts.home,
+    dir: opts.dir,
+    capacity: opts.capacity,
+    events: {
+      ...events,
+      change(record) {
+        events.change?.(record);
+        checkIdle();
+      },
+    },
+  });
   let shuttingDown: Promise<void> | null = null;
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => {
@@ -69,7 +102,12 @@ export async function runSupervisor(opts: RunOptions): Promise<SupervisorHandle>
       events.notice?.(null, `previous supervisor (${state.why}) left stale state; cleaned up`, "warn");
       clearSupervisorState(paths, state.info);
     }
-    const server = serveApi(paths.socket, { supervisor, info: () => info, shutdown: () => void shutdown() });
+    const server = serveApi(
+      paths.socket,
+      { supervisor, info: () => info, shutdown: () => void shutdown() },
+      { "GET logs": logsRoute(supervisor), "GET processes/:name/attach": attachRoute(supervisor) },
+      attachWebSocket(supervisor),
+    );
     writeSupervisorInfo(paths, info);
     return server;
   });
@@ -94,6 +132,7 @@ export async function runSupervisor(opts: RunOptions): Promise<SupervisorHandle>
 
   function shutdown(): Promise<void> {
     shuttingDown ??= (async () => {
+      if (lingerTimer) clearTimeout(lingerTimer);
       await supervisor.shutdown();
       api.stop();
       const state = readSupervisorState(paths);
@@ -106,5 +145,6 @@ export async function runSupervisor(opts: RunOptions): Promise<SupervisorHandle>
     return shuttingDown;
   }
 
+  checkIdle();
   return { supervisor, info, shutdown, done };
 }

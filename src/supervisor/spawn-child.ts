@@ -3,8 +3,7 @@ import { TendError } from "../core/errors";
 import { processStartTime } from "../platform/proc-identity";
 import { signalName } from "../platform/process-group";
 import { endTree } from "./end-tree";
-import type { LogWriter } from "./log-writer";
-import { pumpStream, type LineListener } from "./output-pump";
+import { drainInto, type OutputPump } from "./output-pump";
 
 export interface SpawnRequest {
   argv: string[];
@@ -13,6 +12,8 @@ export interface SpawnRequest {
   marker: string;
   stopSignal: NodeJS.Signals;
   graceMs: number;
+  /** A PTY of this size instead of pipes; its output is all "stdout". */
+  tty: { cols: number; rows: number } | null;
 }
 
 export interface ChildExit {
@@ -28,6 +29,8 @@ export interface RunningChild {
    * lines are in the log) and nothing of its process tree is left running.
    */
   finished: Promise<ChildExit>;
+  writeStdin(data: Uint8Array): void;
+  resize(cols: number, rows: number): void;
 }
 
 /** How long the streams may stay open after the child exited before its leftovers are ended. */
@@ -51,43 +54,87 @@ function spawnFailure(argv: string[], error: unknown): TendError {
   return new TendError(`cannot start ${what}: ${e.message}`, "spawn_failed");
 }
 
-export function spawnChild(req: SpawnRequest, log: LogWriter, onLine: LineListener): RunningChild {
+function exitOf(proc: { exitCode: number | null; signalCode: NodeJS.Signals | number | null }): ChildExit {
+  const s = proc.signalCode;
+  return { code: proc.exitCode, signal: typeof s === "number" ? (signalName(s) ?? String(s)) : s };
+}
+
+/**
+ * Spawns a child as the leader of a new session and process group (pgid = pid), so one signal
+ * to the group reaches everything it starts, and a Ctrl-C meant for tend does not.
+ */
+export function spawnChild(req: SpawnRequest, out: { stdout: OutputPump; stderr: OutputPump }): RunningChild {
   checkCwd(req.cwd);
-  let proc: ReturnType<typeof Bun.spawn<"ignore", "pipe", "pipe">>;
+  let proc: ReturnType<typeof Bun.spawn>;
   try {
-    // detached: the child leads a new session and process group (pgid = pid), so one signal
-    // to the group reaches everything it starts, and a Ctrl-C meant for tend does not.
-    proc = Bun.spawn({
-      cmd: req.argv,
-      cwd: req.cwd,
-      env: { ...req.env },
-      stdin: "ignore",
-      stdout: "pipe",
-      stderr: "pipe",
-      detached: true,
-    });
+    proc = req.tty
+      ? Bun.spawn({
+          cmd: req.argv,
+          cwd: req.cwd,
+          env: req.env,
+          detached: true,
+          terminal: {
+            cols: req.tty.cols,
+            rows: req.tty.rows,
+            data: (_t, data) => out.stdout.push(data),
+            exit: () => out.stdout.end(),
+          },
+        })
+      : Bun.spawn({ cmd: req.argv, cwd: req.cwd, env: req.env, stdin: "pipe", stdout: "pipe", stderr: "pipe", detached: true });
   } catch (error) {
     throw spawnFailure(req.argv, error);
   }
   const pid = proc.pid;
   const pidStartTime = processStartTime(pid);
-  const streams = Promise.all([
-    pumpStream(proc.stdout, "stdout", log, onLine),
-    pumpStream(proc.stderr, "stderr", log, onLine),
-  ]);
+  const terminal = proc.terminal;
+  if (terminal) out.stderr.end();
+  else {
+    void drainInto(proc.stdout as ReadableStream<Uint8Array>, out.stdout);
+    void drainInto(proc.stderr as ReadableStream<Uint8Array>, out.stderr);
+  }
+  const streams = Promise.all([out.stdout.done, out.stderr.done]);
+  const stdin = terminal ? null : (proc.stdin as import("bun").FileSink);
 
   const finished = (async (): Promise<ChildExit> => {
     await proc.exited;
-    const signal = proc.signalCode;
-    const exit: ChildExit = { code: proc.exitCode, signal: typeof signal === "number" ? (signalName(signal) ?? String(signal)) : signal };
+    const exit = exitOf(proc);
     await Promise.race([streams, Bun.sleep(EOF_AFTER_EXIT_MS)]);
     // What the child left behind in its group (or that escaped it) ends with it, as systemd
     // does for a unit's control group; otherwise every restart would add to the leftovers.
     await endTree({ pgid: pid, marker: req.marker }, req.stopSignal, req.graceMs);
+    if (terminal) {
+      // Nothing holds the PTY open any more; closing it ends the stream if EOF was not seen.
+      terminal.close();
+      out.stdout.end();
+    }
     await streams;
+    try {
+      await stdin?.end();
+    } catch {
+      // The child closed its end first.
+    }
     return exit;
   })();
-  return { pid, pidStartTime, finished };
+
+  return {
+    pid,
+    pidStartTime,
+    finished,
+    writeStdin(data) {
+      if (terminal) terminal.write(data);
+      else if (stdin) {
+        try {
+          stdin.write(data);
+          void stdin.flush();
+        } catch {
+          // The child closed its stdin; input has nowhere to go.
+        }
+      }
+    },
+    resize(cols, rows) {
+      terminal?.resize(cols, rows);
+    },
+  };
 }
 
 /** Stops a running child's whole tree: stop signal, then SIGKILL after the grace. */

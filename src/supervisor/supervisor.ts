@@ -1,12 +1,14 @@
 import { createHash } from "node:crypto";
-import { rmSync } from "node:fs";
 import { systemClock, type Clock } from "../core/clock";
 import type { StreamName } from "../core/cri";
 import { TendError } from "../core/errors";
+import { nameFromCommand } from "../core/names";
 import type { ProcessSpec } from "../core/process-spec";
-import type { ProcessRecord } from "../core/process-status";
+import { isSettled, type ProcessRecord } from "../core/process-status";
 import { writeFileAtomic } from "../platform/atomic-file";
 import { ensureDir, layout, logFile, processFile, type HomeLayout } from "../platform/paths";
+import { readProcessRecords, recordedProcessAlive, removeProcessRecord } from "../platform/process-records";
+import { endTree } from "./end-tree";
 import { ManagedProcess } from "./managed-process";
 
 export type NoticeLevel = "info" | "warn" | "error";
@@ -18,12 +20,40 @@ export interface SupervisorEvents {
   change?(record: ProcessRecord): void;
 }
 
+/** Live output of one process, for `logs -f` and `attach`. */
+export interface OutputListener {
+  line?(stream: StreamName, line: Uint8Array, partial: boolean): void;
+  chunk?(stream: StreamName, chunk: Uint8Array): void;
+  change?(record: ProcessRecord): void;
+  /** The process was removed (killed): nothing more will come. */
+  removed?(): void;
+}
+
 export interface SupervisorOptions {
   home: string;
   /** Working directory of the supervisor: relative process cwds were resolved against it. */
   dir: string;
+  /** Most sessions running at once; the rest wait as `queued`. 0 = no limit. */
+  capacity?: number;
   clock?: Clock;
   events?: SupervisorEvents;
+}
+
+/** A process to add; without a name, one is derived from its command. */
+export type NewProcess = Omit<ProcessSpec, "name"> & { name?: string };
+
+export interface AddOptions {
+  /** End and replace processes of the same name instead of refusing. */
+  replace?: boolean;
+}
+
+/** How a record left by an earlier supervisor reads now that nobody watches its process. */
+function adoptLeftover(record: ProcessRecord): ProcessRecord {
+  if (isSettled(record.status.state)) return record;
+  const status = recordedProcessAlive(record)
+    ? { ...record.status, reason: `left running by an earlier supervisor (pid ${record.status.pid}); end it with "tend kill ${record.spec.name}"` }
+    : { ...record.status, state: "stopped" as const, pid: null, nextRestartAt: null, reason: "ended while no supervisor watched it" };
+  return { ...record, status };
 }
 
 /** Identifies one TEND_HOME in process markers without putting a path in every environment. */
@@ -31,95 +61,255 @@ export function homeId(home: string): string {
   return createHash("sha256").update(home).digest("hex").slice(0, 12);
 }
 
-/** The process table: adds, lists and stops processes, and keeps `processes/*.json` current. */
+/**
+ * The process table: adds, lists, stops, restarts and removes processes, starts queued ones as
+ * capacity frees, and keeps `processes/*.json` current. Records of processes from an earlier
+ * supervisor (finished sessions, or ones lost with it) are listed until removed.
+ */
 export class Supervisor {
   readonly paths: HomeLayout;
   private readonly processes = new Map<string, ManagedProcess>();
+  /** Records from disk that no ManagedProcess owns: finished or lost with an earlier supervisor. */
+  private readonly leftovers = new Map<string, ProcessRecord>();
+  private readonly queue: ManagedProcess[] = [];
+  private readonly listeners = new Map<string, Set<OutputListener>>();
   private readonly clock: Clock;
   private readonly events: SupervisorEvents;
+  private readonly capacity: number;
 
   constructor(private readonly options: SupervisorOptions) {
     this.paths = layout(options.home);
     this.clock = options.clock ?? systemClock;
     this.events = options.events ?? {};
+    this.capacity = options.capacity ?? 0;
     ensureDir(this.paths.home);
     ensureDir(this.paths.processesDir);
     ensureDir(this.paths.logsDir);
+    for (const record of readProcessRecords(this.paths).records) this.leftovers.set(record.spec.name, adoptLeftover(record));
+  }
+
+  get markerPrefix(): string {
+    return `${homeId(this.options.home)}/`;
   }
 
   /**
-   * Adds processes and starts them. All names are checked before anything starts, so a
-   * rejected batch changes nothing. Returns the records after the start attempt; a process
-   * whose command could not be started is parked with the reason (and reported in `errors`).
+   * Adds processes and starts them (or queues them when at capacity). Names are checked before
+   * anything starts, so a rejected batch changes nothing. A process whose command cannot be
+   * started is parked with the reason and its error returned.
    */
-  add(specs: ProcessSpec[]): { records: ProcessRecord[]; errors: TendError[] } {
-    const seen = new Set<string>();
-    for (const spec of specs) {
-      if (this.processes.has(spec.name) || seen.has(spec.name)) {
-        throw new TendError(`a process named "${spec.name}" already exists`, "name_taken", "choose another name or remove it first");
+  async add(batch: NewProcess[], opts: AddOptions = {}): Promise<{ records: ProcessRecord[]; errors: TendError[] }> {
+    const taken = new Set([...this.processes.keys(), ...this.leftovers.keys()]);
+    const named = new Set<string>();
+    const specs: ProcessSpec[] = batch.map((p) => {
+      const name = p.name ?? nameFromCommand(p.command, new Set([...taken, ...named]));
+      if (named.has(name) || (taken.has(name) && !opts.replace)) {
+        throw new TendError(
+          `a process named "${name}" already exists`,
+          "name_taken",
+          `choose another name, remove it with "tend kill ${name}", or pass --replace`,
+        );
       }
-      seen.add(spec.name);
-    }
-    const errors: TendError[] = [];
-    const added = specs.map((spec) => {
-      const proc = new ManagedProcess(spec, {
-        clock: this.clock,
-        logPath: logFile(this.paths, spec.name),
-        markerPrefix: `${homeId(this.options.home)}/`,
-        baseEnv: {
-          TEND_HOME: this.options.home,
-          TEND_DIR: this.options.dir,
-          TEND_SPAWN_MODE: "same-dir",
-          TEND_CAPACITY: "0",
-          TEND_SANDBOX: "0",
-          TEND_PERMISSION_MODE: "full",
-        },
-        onChange: (record, notice, level) => this.onChange(record, notice, level),
-        onLine: (name, stream, line, partial) => this.events.line?.(name, stream, line, partial),
-      });
-      this.processes.set(spec.name, proc);
-      return proc;
+      named.add(name);
+      return { ...p, name };
     });
+    for (const spec of specs) if (taken.has(spec.name)) await this.remove(spec.name, {});
+
+    const errors: TendError[] = [];
+    const added = specs.map((spec) => this.create(spec));
     for (const proc of added) {
-      try {
-        proc.start();
-      } catch (error) {
-        errors.push(error instanceof TendError ? error : new TendError(String(error), "spawn_failed"));
+      if (this.atCapacity(proc)) {
+        this.queue.push(proc);
+        this.onChange(proc.record(), "queued: at capacity", "info");
+        continue;
       }
+      const error = this.startOne(proc);
+      if (error) errors.push(error);
     }
     return { records: added.map((p) => p.record()), errors };
   }
 
   list(): ProcessRecord[] {
-    return [...this.processes.values()].map((p) => p.record());
+    const live = [...this.processes.values()].map((p) => p.record());
+    return [...live, ...this.leftovers.values()].sort((a, b) => a.spec.name.localeCompare(b.spec.name));
   }
 
-  /** Stops every process, all at once, each with its own signal and grace. */
-  async stopAll(): Promise<void> {
-    await Promise.all([...this.processes.values()].map((p) => p.stop()));
+  get(name: string): ProcessRecord {
+    const proc = this.processes.get(name);
+    if (proc) return proc.record();
+    const left = this.leftovers.get(name);
+    if (left) return left;
+    throw this.notFound(name);
+  }
+
+  /** Stops one process (its whole tree) and keeps its record. */
+  async stop(name: string, signal?: NodeJS.Signals, graceMs?: number): Promise<ProcessRecord> {
+    const proc = this.processes.get(name);
+    if (!proc) return this.get(name);
+    this.dequeue(proc);
+    await proc.stop(signal, graceMs);
+    return proc.record();
+  }
+
+  /**
+   * Stops a process if needed and forgets it: record gone (unless `keep`), listeners told.
+   * A leftover record from an earlier supervisor is ended by its recorded identity.
+   */
+  async remove(name: string, opts: { signal?: NodeJS.Signals; graceMs?: number; keep?: boolean }): Promise<ProcessRecord> {
+    const proc = this.processes.get(name);
+    let record: ProcessRecord;
+    if (proc) {
+      this.dequeue(proc);
+      await proc.stop(opts.signal, opts.graceMs);
+      record = proc.record();
+      if (!opts.keep) {
+        proc.close();
+        this.processes.delete(name);
+      }
+    } else {
+      record = this.get(name);
+      if (record.status.marker && (record.status.pid === null || recordedProcessAlive(record))) {
+        await endTree(
+          { pgid: record.status.pid, marker: record.status.marker },
+          opts.signal ?? (record.spec.stopSignal as NodeJS.Signals),
+          opts.graceMs ?? record.spec.graceMs,
+        );
+      }
+      if (!opts.keep) this.leftovers.delete(name);
+    }
+    if (!opts.keep) {
+      removeProcessRecord(this.paths, name);
+      for (const l of this.listeners.get(name) ?? []) l.removed?.();
+      this.listeners.delete(name);
+    }
+    this.startQueued();
+    return record;
+  }
+
+  async restart(name: string): Promise<ProcessRecord> {
+    let proc = this.processes.get(name);
+    if (!proc) {
+      const left = this.leftovers.get(name);
+      if (!left) throw this.notFound(name);
+      this.leftovers.delete(name);
+      proc = this.create(left.spec);
+    }
+    this.dequeue(proc);
+    await proc.restart();
+    return proc.record();
+  }
+
+  writeStdin(name: string, data: Uint8Array): void {
+    this.processes.get(name)?.writeStdin(data);
+  }
+
+  resize(name: string, cols: number, rows: number): void {
+    this.processes.get(name)?.resize(cols, rows);
+  }
+
+  /** Live output and state changes of one process; returns the unsubscribe function. */
+  subscribe(name: string, listener: OutputListener): () => void {
+    this.get(name);
+    let set = this.listeners.get(name);
+    if (!set) this.listeners.set(name, (set = new Set()));
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  /** Whether anything runs, waits in the queue or waits to restart. */
+  busy(): boolean {
+    return [...this.processes.values()].some((p) => !isSettled(p.state));
   }
 
   /** Ends every process's tree at once with SIGKILL: the answer to an impatient second Ctrl-C. */
   async killAll(): Promise<void> {
+    this.queue.length = 0;
     await Promise.all([...this.processes.values()].map((p) => p.stop("SIGKILL", 0)));
   }
 
   /**
-   * Stops everything. Workers' records go (the config file is their record); sessions'
-   * stay, so `ps` and `logs` still tell how a session ended.
+   * Stops everything, all at once, each with its own signal and grace. Workers' records go
+   * (the config file is their record); sessions' stay, so `ps` and `logs` still tell how a
+   * session ended.
    */
   async shutdown(): Promise<void> {
-    await this.stopAll();
+    for (const proc of this.queue.splice(0)) proc.markStopped("never started: the supervisor stopped");
+    await Promise.all([...this.processes.values()].map((p) => p.stop()));
     for (const proc of this.processes.values()) {
       proc.close();
-      if (proc.spec.origin === "worker") rmSync(processFile(this.paths, proc.spec.name), { force: true });
+      if (proc.spec.origin === "worker") removeProcessRecord(this.paths, proc.spec.name);
     }
     this.processes.clear();
   }
 
+  private create(spec: ProcessSpec): ManagedProcess {
+    const proc = new ManagedProcess(spec, {
+      clock: this.clock,
+      logPath: logFile(this.paths, spec.name),
+      markerPrefix: this.markerPrefix,
+      baseEnv: {
+        TEND_HOME: this.options.home,
+        TEND_DIR: this.options.dir,
+        TEND_SPAWN_MODE: "same-dir",
+        TEND_CAPACITY: String(this.capacity),
+        TEND_SANDBOX: "0",
+        TEND_PERMISSION_MODE: "full",
+      },
+      onChange: (record, notice, level) => this.onChange(record, notice, level),
+      onLine: (name, stream, line, partial) => {
+        this.events.line?.(name, stream, line, partial);
+        for (const l of this.listeners.get(name) ?? []) l.line?.(stream, line, partial);
+      },
+      onChunk: (name, stream, chunk) => {
+        for (const l of this.listeners.get(name) ?? []) l.chunk?.(stream, chunk);
+      },
+    });
+    this.processes.set(spec.name, proc);
+    return proc;
+  }
+
+  private startOne(proc: ManagedProcess): TendError | null {
+    try {
+      proc.start();
+      return null;
+    } catch (error) {
+      return error instanceof TendError ? error : new TendError(String(error), "spawn_failed");
+    }
+  }
+
+  private atCapacity(proc: ManagedProcess): boolean {
+    if (this.capacity <= 0 || proc.spec.origin !== "session") return false;
+    const running = [...this.processes.values()].filter((p) => p !== proc && p.spec.origin === "session" && !isSettled(p.state) && p.state !== "queued");
+    return running.length >= this.capacity;
+  }
+
+  private dequeue(proc: ManagedProcess): void {
+    const i = this.queue.indexOf(proc);
+    if (i !== -1) {
+      this.queue.splice(i, 1);
+      proc.markStopped("removed from the queue before it started");
+    }
+  }
+
+  private startQueued(): void {
+    while (this.queue.length > 0 && !this.atCapacity(this.queue[0]!)) this.startOne(this.queue.shift()!);
+  }
+
+  private notFound(name: string): TendError {
+    const known = this.list().map((r) => r.spec.name);
+    return new TendError(
+      `no process named "${name}"`,
+      "not_found",
+      known.length ? `known: ${known.join(", ")}` : "there are no processes; start one with tend bg or tend start",
+    );
+  }
+
   private onChange(record: ProcessRecord, notice: string | null, level: NoticeLevel): void {
-    writeFileAtomic(processFile(this.paths, record.spec.name), `${JSON.stringify(record, null, 2)}\n`);
+    if (this.processes.has(record.spec.name)) {
+      writeFileAtomic(processFile(this.paths, record.spec.name), `${JSON.stringify(record, null, 2)}\n`);
+    }
     if (notice) this.events.notice?.(record.spec.name, notice, level);
+    for (const l of this.listeners.get(record.spec.name) ?? []) l.change?.(record);
+    if (isSettled(record.status.state)) queueMicrotask(() => this.startQueued());
     this.events.change?.(record);
   }
 }

@@ -35,7 +35,7 @@ function record(name: string): ProcessRecord {
 describe("restart policy with real processes", () => {
   test("a crasher is parked after 5 rapid failures, and status and log say why", async () => {
     const started = Date.now();
-    sup.add([spec("crasher", [path.join(FIXTURES, "crash-fast.sh")])]);
+    await sup.add([spec("crasher", [path.join(FIXTURES, "crash-fast.sh")])]);
     await waitFor("crasher parked", () => record("crasher").status.state === "parked");
     const status = record("crasher").status;
     expect(status.reason).toStartWith("5 rapid failures");
@@ -51,7 +51,7 @@ describe("restart policy with real processes", () => {
   });
 
   test("exit code 78 parks at once and is never restarted", async () => {
-    sup.add([spec("config-broken", [path.join(FIXTURES, "exit-78.sh")])]);
+    await sup.add([spec("config-broken", [path.join(FIXTURES, "exit-78.sh")])]);
     await waitFor("parked", () => record("config-broken").status.state === "parked");
     await Bun.sleep(200);
     const status = record("config-broken").status;
@@ -61,7 +61,7 @@ describe("restart policy with real processes", () => {
   });
 
   test("on-failure does not restart a clean exit; always does", async () => {
-    sup.add([spec("once", ["sh", "-c", "exit 0"], { mode: "on-failure" }), spec("again", ["sh", "-c", "exit 0"], { mode: "always" })]);
+    await sup.add([spec("once", ["sh", "-c", "exit 0"], { mode: "on-failure" }), spec("again", ["sh", "-c", "exit 0"], { mode: "always" })]);
     await waitFor("once exited", () => record("once").status.state === "exited");
     await waitFor("again parked", () => record("again").status.state === "parked");
     expect(record("once").status.restarts).toBe(0);
@@ -69,7 +69,7 @@ describe("restart policy with real processes", () => {
   });
 
   test("a command that does not exist is parked with the reason", async () => {
-    const { errors } = sup.add([spec("ghost", ["no-such-command-for-tend"])]);
+    const { errors } = await sup.add([spec("ghost", ["no-such-command-for-tend"])]);
     expect(errors[0]?.message).toContain("command not found");
     expect(record("ghost").status.state).toBe("parked");
   });

@@ -1,5 +1,18 @@
 import { defineCommand } from "citty";
+import { parseDuration } from "../../core/duration";
 import { runSupervisor } from "../../supervisor/run";
+
+/** TEND_LINGER: how long an on-demand supervisor waits, once idle, before it leaves. */
+function lingerFromEnv(): number | undefined {
+  const raw = process.env.TEND_LINGER;
+  if (!raw) return undefined;
+  try {
+    return parseDuration(raw);
+  } catch {
+    process.stdout.write(`TEND_LINGER=${raw} is not a duration; using the default\n`);
+    return undefined;
+  }
+}
 
 /** Hidden: the detached supervisor process itself, started by `start -d` and `bg`. */
 export default defineCommand({
@@ -19,6 +32,7 @@ export default defineCommand({
       name: args.name ?? null,
       mode: args.mode as "start" | "on-demand",
       detached: true,
+      lingerMs: lingerFromEnv(),
       events: { notice: log },
     });
     log(null, `supervisor started, pid ${process.pid}`, "info");

@@ -1,0 +1,90 @@
+import path from "node:path";
+import { defineCommand } from "citty";
+import { consola } from "consola";
+import type { CreatedBody } from "../../core/api-types";
+import { parseSize } from "../../core/duration";
+import { TendError, UsageError } from "../../core/errors";
+import { nameProblem } from "../../core/names";
+import { defaultsFor } from "../../core/process-spec";
+import type { RestartMode } from "../../core/restart-policy";
+import { ApiClient } from "../../client/api-client";
+import { ensureSupervisor } from "../../client/ensure-supervisor";
+import { parseEnvAssignment, readEnvFile } from "../../client/env-input";
+import { layout, tendHome } from "../../platform/paths";
+import { commandAfterDashes, jsonArg, repeatedOption } from "./_shared";
+
+function sizeArg(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return parseSize(value);
+  } catch (error) {
+    throw new UsageError(`${flag}: ${(error as Error).message}`);
+  }
+}
+
+export default defineCommand({
+  meta: { name: "bg", description: "Start a command as a background session and return once it runs" },
+  args: {
+    name: { type: "string", description: "Session name (default: derived from the command)" },
+    cwd: { type: "string", description: "Working directory (default: current directory)" },
+    env: { type: "string", alias: "e", description: "Set an environment variable, KEY=VALUE (repeatable)" },
+    "env-file": { type: "string", description: "Read environment variables from a KEY=VALUE file" },
+    restart: { type: "enum", options: ["no", "on-failure", "always"], description: "Restart policy (default: no)" },
+    tty: { type: "boolean", description: "Run it in a pseudo-terminal (for shells, REPLs, full-screen programs)" },
+    replace: { type: "boolean", description: "End a session of the same name first instead of refusing" },
+    "log-max-size": { type: "string", description: "Rotate its log at this size (default: 10MiB)" },
+    "log-max-files": { type: "string", description: "Log files kept, counting the current one (default: 3)" },
+    ...jsonArg,
+  },
+  async run({ args, rawArgs }) {
+    const command = commandAfterDashes(rawArgs);
+    if (!command || command.length === 0) throw new UsageError("missing command after --", "e.g. tend bg --name api -- npm start");
+    if (args.name !== undefined) {
+      const problem = nameProblem(args.name);
+      if (problem) throw new UsageError(`invalid name "${args.name}": ${problem}`);
+    }
+    const env: Record<string, string> = { ...(process.env as Record<string, string>) };
+    if (args["env-file"]) Object.assign(env, readEnvFile(args["env-file"]));
+    for (const assignment of repeatedOption(rawArgs, ["e", "env"])) {
+      const [key, value] = parseEnvAssignment(assignment);
+      env[key] = value;
+    }
+    const maxFiles = args["log-max-files"] === undefined ? undefined : Number(args["log-max-files"]);
+    if (maxFiles !== undefined && !(Number.isInteger(maxFiles) && maxFiles >= 1)) {
+      throw new UsageError(`--log-max-files: expected a whole number of at least 1, got "${args["log-max-files"]}"`);
+    }
+    const defaults = defaultsFor("session");
+    const spec = {
+      ...defaults,
+      ...(args.name ? { name: args.name } : {}),
+      command,
+      shell: false,
+      cwd: path.resolve(args.cwd ?? "."),
+      env,
+      tty: args.tty === true,
+      restart: { ...defaults.restart, mode: (args.restart as RestartMode | undefined) ?? defaults.restart.mode },
+      log: { maxBytes: sizeArg("--log-max-size", args["log-max-size"]) ?? defaults.log.maxBytes, maxFiles: maxFiles ?? defaults.log.maxFiles },
+    };
+
+    const paths = layout(tendHome());
+    let created: CreatedBody;
+    try {
+      const info = await ensureSupervisor(paths, process.cwd());
+      created = await new ApiClient(info.socket).post<CreatedBody>("/v1/processes", { processes: [spec], replace: args.replace === true });
+    } catch (error) {
+      // An on-demand supervisor may have left between our look and our request: once more.
+      if (!(error instanceof TendError) || error.code !== "unreachable") throw error;
+      const info = await ensureSupervisor(paths, process.cwd());
+      created = await new ApiClient(info.socket).post<CreatedBody>("/v1/processes", { processes: [spec], replace: args.replace === true });
+    }
+    const record = created.records[0]!;
+    if (args.json) {
+      process.stdout.write(`${JSON.stringify({ name: record.spec.name, pid: record.status.pid, state: record.status.state })}\n`);
+    } else if (record.status.state === "queued") {
+      consola.info(`${record.spec.name} queued (at capacity); it starts when a slot frees`);
+    } else {
+      consola.success(`${record.spec.name} started (pid ${record.status.pid})`);
+    }
+    return 0;
+  },
+});

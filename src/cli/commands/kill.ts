@@ -1,0 +1,47 @@
+import { defineCommand } from "citty";
+import { consola } from "consola";
+import { parseDuration } from "../../core/duration";
+import { UsageError } from "../../core/errors";
+import { normaliseSignal } from "../../core/process-spec";
+import { killProcesses } from "../../client/kill";
+import { layout, tendHome } from "../../platform/paths";
+import { jsonArg } from "./_shared";
+
+export default defineCommand({
+  meta: { name: "kill", description: "End processes and their whole process trees, then remove them from the list" },
+  args: {
+    names: { type: "positional", required: false, description: "Names of the processes" },
+    all: { type: "boolean", description: "Every process, and any stray one this TEND_HOME started" },
+    signal: { type: "string", description: "Stop signal (default: the process's own, SIGTERM)" },
+    grace: { type: "string", description: "Time to wait before SIGKILL (default: the process's own, 10s for sessions)" },
+    keep: { type: "boolean", description: "Keep it listed (with its exit status) instead of removing it" },
+    ...jsonArg,
+  },
+  async run({ args }) {
+    const names = args._.filter((n) => n !== "--");
+    if (args.all && names.length > 0) throw new UsageError("give names or --all, not both");
+    if (!args.all && names.length === 0) throw new UsageError("give one or more names, or --all");
+    let signal: NodeJS.Signals | undefined;
+    if (args.signal !== undefined) {
+      signal = normaliseSignal(args.signal.toUpperCase()) as NodeJS.Signals | undefined;
+      if (!signal) throw new UsageError(`--signal ${args.signal}: unknown signal`, "use e.g. SIGTERM, SIGINT, SIGKILL");
+    }
+    let graceMs: number | undefined;
+    if (args.grace !== undefined) {
+      try {
+        graceMs = parseDuration(args.grace);
+      } catch (error) {
+        throw new UsageError(`--grace: ${(error as Error).message}`);
+      }
+    }
+    const { killed, strays } = await killProcesses(layout(tendHome()), args.all ? "all" : names, { signal, graceMs, keep: args.keep });
+    if (args.json) {
+      process.stdout.write(`${JSON.stringify({ killed, strays })}\n`);
+      return 0;
+    }
+    for (const k of killed) consola.success(k.wasRunning ? `killed ${k.name} (pid ${k.pid})` : `removed ${k.name} (was not running)`);
+    if (strays.length > 0) consola.warn(`also ended ${strays.length} stray process${strays.length === 1 ? "" : "es"} of this TEND_HOME: ${strays.join(", ")}`);
+    if (killed.length === 0 && strays.length === 0) consola.info("nothing to kill");
+    return 0;
+  },
+});

@@ -1,0 +1,40 @@
+import { readdirSync, rmSync } from "node:fs";
+import type { ProcessRecord } from "../core/process-status";
+import { readJsonFile } from "./atomic-file";
+import { isLiveProcess } from "./live-processes";
+import { isSameProcess } from "./proc-identity";
+import { processFile, type HomeLayout } from "./paths";
+
+export interface StoredRecords {
+  records: ProcessRecord[];
+  /** Files that could not be read as records, already set aside. */
+  corrupt: Array<{ file: string; movedTo: string }>;
+}
+
+/** Every `processes/<name>.json`, sorted by name. Corrupt files are set aside and reported. */
+export function readProcessRecords(paths: HomeLayout): StoredRecords {
+  const out: StoredRecords = { records: [], corrupt: [] };
+  let names: string[] = [];
+  try {
+    names = readdirSync(paths.processesDir).filter((f) => f.endsWith(".json"));
+  } catch {
+    return out;
+  }
+  for (const file of names.sort()) {
+    const read = readJsonFile<ProcessRecord>(`${paths.processesDir}/${file}`);
+    if (read.kind === "ok" && read.value?.spec?.name && read.value.status) out.records.push(read.value);
+    else if (read.kind === "corrupt") out.corrupt.push({ file, movedTo: read.movedTo });
+  }
+  return out;
+}
+
+export function removeProcessRecord(paths: HomeLayout, name: string): void {
+  rmSync(processFile(paths, name), { force: true });
+}
+
+/** Whether the process a record names still runs: same pid and same start time. */
+export function recordedProcessAlive(record: ProcessRecord): boolean {
+  const { pid, pidStartTime } = record.status;
+  if (pid === null || !isLiveProcess(pid)) return false;
+  return pidStartTime === null || isSameProcess(pid, pidStartTime);
+}
