@@ -26,6 +26,8 @@ export interface LaunchOptions {
   dir: string;
   name: string | null;
   mode: SupervisorInfo["mode"];
+  capacity?: number;
+  spawnMode?: SupervisorInfo["spawnMode"];
 }
 
 /**
@@ -35,6 +37,8 @@ export interface LaunchOptions {
 export async function launchSupervisor(paths: HomeLayout, opts: LaunchOptions): Promise<SupervisorInfo> {
   const argv = [...selfCommand(), "__supervise", "--home", paths.home, "--dir", opts.dir, "--mode", opts.mode];
   if (opts.name) argv.push("--name", opts.name);
+  if (opts.capacity) argv.push("--capacity", String(opts.capacity));
+  if (opts.spawnMode) argv.push("--spawn-mode", opts.spawnMode);
   ensureDir(paths.home);
   const logFd = openSync(paths.supervisorLog, "a", 0o600);
   const child = Bun.spawn({

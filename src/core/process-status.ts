@@ -30,6 +30,8 @@ export interface ProcessStatus {
   nextRestartAt: number | null;
   /** Value of TEND_PROCESS_ID given to the current or last run; its descendants carry it too. */
   marker: string | null;
+  /** The git worktree it runs in (spawn mode `worktree`), or null. */
+  worktree: string | null;
 }
 
 export interface ProcessRecord {

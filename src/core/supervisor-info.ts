@@ -11,6 +11,10 @@ export interface SupervisorInfo {
   startedAt: number;
   /** `start`: stays until `tend stop`; `on-demand`: started by `bg`, leaves when idle. */
   mode: "start" | "on-demand";
+  /** Most sessions running at once (0 = no limit). */
+  capacity: number;
+  /** `same-dir`, or `worktree`: each process in its own git worktree of `dir`. */
+  spawnMode: "same-dir" | "worktree";
   /** Whether it runs in a terminal (`tend start`) or detached (`start -d`, `bg`). */
   detached: boolean;
 }

@@ -9,6 +9,7 @@ import { decideAfterExit, describeExit, freshHistory, type RestartHistory } from
 import { MARKER_ENV } from "./end-tree";
 import { LogWriter } from "./log-writer";
 import { OutputPump } from "./output-pump";
+import { RecentOutput } from "./recent-output";
 import { spawnChild, stopChild, type ChildExit, type RunningChild, type SpawnRequest } from "./spawn-child";
 
 export interface ProcessContext {
@@ -18,10 +19,15 @@ export interface ProcessContext {
   markerPrefix: string;
   /** TEND_* variables the supervisor gives every process (TEND_HOME, TEND_DIR, …). */
   baseEnv: Record<string, string>;
+  /** The git worktree the process runs in, when the supervisor gives each its own. */
+  worktree: string | null;
   onChange(record: ProcessRecord, notice: string | null, level: "info" | "warn" | "error"): void;
   onLine(name: string, stream: StreamName, line: Uint8Array, partial: boolean): void;
   onChunk(name: string, stream: StreamName, chunk: Uint8Array): void;
 }
+
+/** Reason of the "stopped" a restart passes through on its way to starting again. */
+export const RESTARTING = "restarting";
 
 /** Size of a PTY until an attached terminal tells its own. */
 const DEFAULT_TTY = { cols: 120, rows: 40 };
@@ -38,8 +44,11 @@ export class ManagedProcess {
   private request: SpawnRequest | null = null;
   private timer: unknown = null;
   private stopRequested = false;
+  private restarting = false;
   private settled: Promise<void> = Promise.resolve();
   private ttySize = { ...DEFAULT_TTY };
+  /** For attaching clients: what the process last wrote, across restarts. */
+  readonly recent = new RecentOutput();
 
   constructor(
     readonly spec: ProcessSpec,
@@ -61,6 +70,7 @@ export class ManagedProcess {
       endedAt: null,
       nextRestartAt: null,
       marker: null,
+      worktree: ctx.worktree,
     };
   }
 
@@ -93,7 +103,10 @@ export class ManagedProcess {
     let child: RunningChild;
     try {
       const onLine = (stream: StreamName, line: Uint8Array, partial: boolean) => this.ctx.onLine(this.spec.name, stream, line, partial);
-      const onChunk = (stream: StreamName, chunk: Uint8Array) => this.ctx.onChunk(this.spec.name, stream, chunk);
+      const onChunk = (stream: StreamName, chunk: Uint8Array) => {
+        this.recent.push(chunk);
+        this.ctx.onChunk(this.spec.name, stream, chunk);
+      };
       child = spawnChild(request, {
         stdout: new OutputPump("stdout", this.log, onLine, onChunk),
         stderr: new OutputPump("stderr", this.log, onLine, onChunk),
@@ -118,7 +131,7 @@ export class ManagedProcess {
     this.stopRequested = true;
     if (this.timer !== null) {
       this.clearTimer();
-      this.set({ state: "stopped", reason: "stopped while waiting to restart", nextRestartAt: null }, null);
+      this.set({ state: "stopped", reason: this.restarting ? RESTARTING : "stopped while waiting to restart", nextRestartAt: null }, null);
     }
     const child = this.child;
     const request = this.request;
@@ -131,7 +144,8 @@ export class ManagedProcess {
 
   /** Stops the process if it runs, then starts it afresh with a clean restart history. */
   async restart(): Promise<void> {
-    await this.stop();
+    this.restarting = true;
+    await this.stop().finally(() => (this.restarting = false));
     this.history = { ...freshHistory(this.spec.restart), restarts: this.history.restarts + 1 };
     this.status.restarts = this.history.restarts;
     this.start();
@@ -169,7 +183,7 @@ export class ManagedProcess {
     const how = describeExit(exit.code, exit.signal);
     const ended = { pid: null, exitCode: exit.code, exitSignal: exit.signal, endedAt };
     if (this.stopRequested) {
-      this.set({ ...ended, state: "stopped", reason: null }, `stopped (${how})`);
+      this.set({ ...ended, state: "stopped", reason: this.restarting ? RESTARTING : null }, `stopped (${how})`);
       return;
     }
     const decision = decideAfterExit(this.spec.restart, this.history, { ...exit, startedAt, endedAt });

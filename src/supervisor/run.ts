@@ -8,7 +8,7 @@ import { clearSupervisorState, readSupervisorState, writeSupervisorInfo } from "
 import { attachRoute, attachWebSocket } from "./api-attach";
 import { logsRoute } from "./api-logs";
 import { serveApi } from "./api-server";
-import { Supervisor, type SupervisorEvents } from "./supervisor";
+import { Supervisor, type SpawnMode, type SupervisorEvents } from "./supervisor";
 
 export interface RunOptions {
   home: string;
@@ -17,6 +17,7 @@ export interface RunOptions {
   mode: SupervisorInfo["mode"];
   detached: boolean;
   capacity?: number;
+  spawnMode?: SpawnMode;
   /** How long an on-demand supervisor stays once nothing runs, queues or waits to restart. */
   lingerMs?: number;
   events?: SupervisorEvents;
@@ -63,6 +64,7 @@ export async function runSupervisor(opts: RunOptions): Promise<SupervisorHandle>
     home: opts.home,
     dir: opts.dir,
     capacity: opts.capacity,
+    spawnMode: opts.spawnMode,
     events: {
       ...events,
       change(record) {
@@ -86,6 +88,8 @@ export async function runSupervisor(opts: RunOptions): Promise<SupervisorHandle>
     socket: paths.socket,
     startedAt: Date.now(),
     mode: opts.mode,
+    capacity: opts.capacity ?? 0,
+    spawnMode: opts.spawnMode ?? "same-dir",
     detached: opts.detached,
   };
 

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import path from "node:path";
 import { systemClock, type Clock } from "../core/clock";
 import type { StreamName } from "../core/cri";
 import { TendError } from "../core/errors";
@@ -6,12 +7,15 @@ import { nameFromCommand } from "../core/names";
 import type { ProcessSpec } from "../core/process-spec";
 import { isSettled, type ProcessRecord } from "../core/process-status";
 import { writeFileAtomic } from "../platform/atomic-file";
+import { addWorktree, removeWorktree, repoRoot, worktreeHasChanges } from "../platform/git-worktree";
 import { ensureDir, layout, logFile, processFile, type HomeLayout } from "../platform/paths";
 import { readProcessRecords, recordedProcessAlive, removeProcessRecord } from "../platform/process-records";
 import { endTree } from "./end-tree";
 import { ManagedProcess } from "./managed-process";
+import type { RecentOutput } from "./recent-output";
 
 export type NoticeLevel = "info" | "warn" | "error";
+export type SpawnMode = "same-dir" | "worktree";
 
 /** How the supervisor tells the outside world what happens; the CLI decides how it looks. */
 export interface SupervisorEvents {
@@ -35,6 +39,8 @@ export interface SupervisorOptions {
   dir: string;
   /** Most sessions running at once; the rest wait as `queued`. 0 = no limit. */
   capacity?: number;
+  /** `worktree`: each process runs in its own git worktree of `dir` (which must be in a repository). */
+  spawnMode?: SpawnMode;
   clock?: Clock;
   events?: SupervisorEvents;
 }
@@ -76,12 +82,20 @@ export class Supervisor {
   private readonly clock: Clock;
   private readonly events: SupervisorEvents;
   private readonly capacity: number;
+  private readonly spawnMode: SpawnMode;
+  private readonly repo: string | null;
+  private readonly worktreeBases = new Map<string, string>();
 
   constructor(private readonly options: SupervisorOptions) {
     this.paths = layout(options.home);
     this.clock = options.clock ?? systemClock;
     this.events = options.events ?? {};
     this.capacity = options.capacity ?? 0;
+    this.spawnMode = options.spawnMode ?? "same-dir";
+    this.repo = this.spawnMode === "worktree" ? repoRoot(options.dir) : null;
+    if (this.spawnMode === "worktree" && !this.repo) {
+      throw new TendError(`--spawn-mode worktree needs a git repository, and ${options.dir} is not in one`, "usage", "run it in a repository, or pass --dir", 2);
+    }
     ensureDir(this.paths.home);
     ensureDir(this.paths.processesDir);
     ensureDir(this.paths.logsDir);
@@ -115,7 +129,15 @@ export class Supervisor {
     for (const spec of specs) if (taken.has(spec.name)) await this.remove(spec.name, {});
 
     const errors: TendError[] = [];
-    const added = specs.map((spec) => this.create(spec));
+    const added: ManagedProcess[] = [];
+    for (const spec of specs) {
+      try {
+        added.push(this.create(spec));
+      } catch (error) {
+        for (const p of added) await this.remove(p.spec.name, {});
+        throw error;
+      }
+    }
     for (const proc of added) {
       if (this.atCapacity(proc)) {
         this.queue.push(proc);
@@ -177,6 +199,7 @@ export class Supervisor {
       if (!opts.keep) this.leftovers.delete(name);
     }
     if (!opts.keep) {
+      this.releaseWorktree(record);
       removeProcessRecord(this.paths, name);
       for (const l of this.listeners.get(name) ?? []) l.removed?.();
       this.listeners.delete(name);
@@ -204,6 +227,12 @@ export class Supervisor {
 
   resize(name: string, cols: number, rows: number): void {
     this.processes.get(name)?.resize(cols, rows);
+  }
+
+  /** What a process of this supervisor last wrote; null for a record left by an earlier one. */
+  recentOutput(name: string): RecentOutput | null {
+    this.get(name);
+    return this.processes.get(name)?.recent ?? null;
   }
 
   /** Live output and state changes of one process; returns the unsubscribe function. */
@@ -236,20 +265,56 @@ export class Supervisor {
     await Promise.all([...this.processes.values()].map((p) => p.stop()));
     for (const proc of this.processes.values()) {
       proc.close();
-      if (proc.spec.origin === "worker") removeProcessRecord(this.paths, proc.spec.name);
+      if (proc.spec.origin === "worker") {
+        this.releaseWorktree(proc.record());
+        removeProcessRecord(this.paths, proc.spec.name);
+      }
     }
     this.processes.clear();
   }
 
-  private create(spec: ProcessSpec): ManagedProcess {
+  /** In worktree mode, the process's own checkout, with its cwd mapped into it. */
+  private placeInWorktree(spec: ProcessSpec): { spec: ProcessSpec; worktree: string | null } {
+    if (!this.repo) return { spec, worktree: null };
+    const worktree = path.join(this.paths.home, "worktrees", spec.name);
+    try {
+      this.worktreeBases.set(spec.name, addWorktree(this.repo, worktree));
+    } catch (error) {
+      throw new TendError(`cannot create a worktree for "${spec.name}": ${(error as Error).message}`, "spawn_failed");
+    }
+    const rel = path.relative(this.repo, spec.cwd ?? this.options.dir);
+    const cwd = rel.startsWith("..") || path.isAbsolute(rel) ? worktree : path.join(worktree, rel);
+    return { spec: { ...spec, cwd }, worktree };
+  }
+
+  /** A worktree goes with its process, unless it holds changes: those are kept and reported. */
+  private releaseWorktree(record: ProcessRecord): void {
+    const worktree = record.status.worktree;
+    if (!worktree || !this.repo) return;
+    const base = this.worktreeBases.get(record.spec.name) ?? "";
+    this.worktreeBases.delete(record.spec.name);
+    try {
+      if (worktreeHasChanges(worktree, base)) {
+        this.events.notice?.(record.spec.name, `worktree kept at ${worktree}: it holds changes`, "warn");
+      } else {
+        removeWorktree(this.repo, worktree);
+      }
+    } catch (error) {
+      this.events.notice?.(record.spec.name, `worktree ${worktree} left in place: ${(error as Error).message}`, "warn");
+    }
+  }
+
+  private create(given: ProcessSpec): ManagedProcess {
+    const { spec, worktree } = this.placeInWorktree(given);
     const proc = new ManagedProcess(spec, {
+      worktree,
       clock: this.clock,
       logPath: logFile(this.paths, spec.name),
       markerPrefix: this.markerPrefix,
       baseEnv: {
         TEND_HOME: this.options.home,
         TEND_DIR: this.options.dir,
-        TEND_SPAWN_MODE: "same-dir",
+        TEND_SPAWN_MODE: this.spawnMode,
         TEND_CAPACITY: String(this.capacity),
         TEND_SANDBOX: "0",
         TEND_PERMISSION_MODE: "full",

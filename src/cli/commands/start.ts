@@ -2,7 +2,7 @@ import path from "node:path";
 import { defineCommand } from "citty";
 import { consola } from "consola";
 import type { CreatedBody } from "../../core/api-types";
-import { TendError, UsageError } from "../../core/errors";
+import { UsageError } from "../../core/errors";
 import { nameFromCommand } from "../../core/names";
 import { defaultsFor, type ProcessSpec } from "../../core/process-spec";
 import { isSettled, type ProcessState } from "../../core/process-status";
@@ -10,7 +10,10 @@ import { ApiClient } from "../../client/api-client";
 import { findConfig, loadConfig } from "../../client/config-file";
 import { launchSupervisor } from "../../client/launch";
 import { layout, tendHome } from "../../platform/paths";
+import { repoRoot } from "../../platform/git-worktree";
 import { readSupervisorState } from "../../platform/supervisor-file";
+import type { SupervisorInfo } from "../../core/supervisor-info";
+import { followOutput } from "../follow-output";
 import { runSupervisor } from "../../supervisor/run";
 import { LinePrinter } from "../line-printer";
 import { commandAfterDashes } from "./_shared";
@@ -20,7 +23,7 @@ function displayPath(file: string): string {
   return rel.startsWith("..") || path.isAbsolute(rel) ? file : rel;
 }
 
-function specsFor(dir: string, config: string | undefined, command: string[] | null): { specs: ProcessSpec[]; source: string } {
+function specsFor(dir: string, config: string | undefined, command: string[] | null, detach: boolean): { specs: ProcessSpec[]; source: string } {
   if (command) {
     if (config) throw new UsageError("give either --config or a command after --, not both");
     if (command.length === 0) throw new UsageError("missing command after --", 'e.g. "tend start -- npm run dev"');
@@ -28,6 +31,8 @@ function specsFor(dir: string, config: string | undefined, command: string[] | n
     return { specs: [{ ...defaultsFor("worker"), name, command, shell: false, cwd: dir }], source: "command line" };
   }
   const file = config ? path.resolve(config) : findConfig(dir);
+  // A background supervisor without workers is one to hold sessions (with --capacity, say).
+  if (!file && detach) return { specs: [], source: "no config" };
   if (!file) {
     throw new UsageError(
       `no tend.toml, tend.yaml, tend.json or Procfile in ${dir}`,
@@ -37,6 +42,20 @@ function specsFor(dir: string, config: string | undefined, command: string[] | n
   return { specs: loadConfig(file).specs, source: displayPath(file) };
 }
 
+/**
+ * A supervisor already runs: its processes get these too, as `tend bg` would add sessions.
+ * In the foreground we then follow the new processes' output until Ctrl-C.
+ */
+async function handOver(info: SupervisorInfo, specs: ProcessSpec[], source: string, detach: boolean): Promise<number> {
+  const env = process.env as Record<string, string>;
+  const processes = specs.map((s) => ({ ...s, env: { ...env, ...s.env } }));
+  const created = await new ApiClient(info.socket).post<CreatedBody>("/v1/processes", { processes });
+  for (const err of created.errors) consola.error(err.message);
+  consola.success(`handed ${specs.length} process${specs.length === 1 ? "" : "es"} from ${source} to the running supervisor (pid ${info.pid})`);
+  if (detach) return created.errors.length > 0 ? 1 : 0;
+  return followOutput(info, specs.map((s) => s.name));
+}
+
 export default defineCommand({
   meta: { name: "start", description: "Start the processes of tend.toml/.yaml/.json or a Procfile (or the command after --) and keep them running" },
   args: {
@@ -44,23 +63,27 @@ export default defineCommand({
     config: { type: "string", description: "Config file to use instead of looking in --dir" },
     detach: { type: "boolean", alias: "d", description: "Run the supervisor in the background and return once it is up" },
     name: { type: "string", description: "A name for this supervisor, shown by status" },
+    capacity: { type: "string", description: "Most sessions running at once; the rest wait, queued (default: 0 = no limit)" },
+    "spawn-mode": { type: "enum", options: ["same-dir", "worktree"], description: "worktree: each process in its own git worktree of --dir" },
   },
   async run({ args, rawArgs }) {
     const dir = path.resolve(args.dir ?? ".");
-    const { specs, source } = specsFor(dir, args.config, commandAfterDashes(rawArgs));
+    const { specs, source } = specsFor(dir, args.config, commandAfterDashes(rawArgs), args.detach === true);
+    const capacity = args.capacity === undefined ? 0 : Number(args.capacity);
+    if (!Number.isInteger(capacity) || capacity < 0) throw new UsageError(`--capacity: expected a whole number (0 = no limit), got "${args.capacity}"`);
+    const spawnMode = (args["spawn-mode"] as "same-dir" | "worktree" | undefined) ?? "same-dir";
+    if (spawnMode === "worktree" && !repoRoot(dir)) {
+      throw new UsageError(`--spawn-mode worktree needs a git repository, and ${dir} is not in one`, "run it in a repository, or pass --dir");
+    }
     const paths = layout(tendHome());
     const existing = readSupervisorState(paths);
-    if (existing.kind === "running") {
-      throw new TendError(
-        `a supervisor is already running (pid ${existing.info.pid}, dir ${existing.info.dir})`,
-        "already_running",
-        'see it with "tend status", stop it with "tend stop"',
-      );
-    }
+    if (existing.kind === "running") return handOver(existing.info, specs, source, args.detach === true);
 
     if (args.detach) {
-      const info = await launchSupervisor(paths, { dir, name: args.name ?? null, mode: "start" });
-      const created = await new ApiClient(info.socket).post<CreatedBody>("/v1/processes", { processes: specs });
+      const info = await launchSupervisor(paths, { dir, name: args.name ?? null, mode: "start", capacity, spawnMode });
+      const created = specs.length
+        ? await new ApiClient(info.socket).post<CreatedBody>("/v1/processes", { processes: specs })
+        : { records: [], errors: [] };
       for (const err of created.errors) consola.error(err.message);
       consola.success(`supervisor running in the background (pid ${info.pid}) with ${specs.length} process${specs.length === 1 ? "" : "es"} from ${source}`);
       consola.info('"tend status" shows them, "tend stop" stops them');
@@ -76,6 +99,8 @@ export default defineCommand({
       name: args.name ?? null,
       mode: "start",
       detached: false,
+      capacity,
+      spawnMode,
       events: {
         line: (name, stream, line, partial) => printer.line(name, stream, line, partial),
         notice: (name, message, level) => printer.notice(name, message, level),
@@ -93,7 +118,8 @@ export default defineCommand({
       },
     });
     printer.notice(null, `supervising ${specs.length} process${specs.length === 1 ? "" : "es"} from ${source} (pid ${process.pid}); Ctrl-C stops`, "info");
-    handle.supervisor.add(specs);
+    const { errors } = await handle.supervisor.add(specs);
+    for (const e of errors) printer.notice(null, e.message, "error");
     await handle.done;
     printer.flush();
     const failed = [...states.values()].some((s) => s === "parked" || s === "crashed");

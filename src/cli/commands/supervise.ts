@@ -22,6 +22,8 @@ export default defineCommand({
     dir: { type: "string", required: true },
     mode: { type: "enum", options: ["start", "on-demand"], required: true },
     name: { type: "string" },
+    capacity: { type: "string" },
+    "spawn-mode": { type: "enum", options: ["same-dir", "worktree"] },
   },
   async run({ args }) {
     const log = (name: string | null, message: string, level: string) =>
@@ -32,6 +34,8 @@ export default defineCommand({
       name: args.name ?? null,
       mode: args.mode as "start" | "on-demand",
       detached: true,
+      capacity: Number(args.capacity ?? 0),
+      spawnMode: (args["spawn-mode"] as "same-dir" | "worktree" | undefined) ?? "same-dir",
       lingerMs: lingerFromEnv(),
       events: { notice: log },
     });
