@@ -66,11 +66,11 @@ test("a corrupt supervisor.json is reported and set aside, without a stack trace
   expect(existsSync(path.join(t.home, "supervisor.json"))).toBe(false);
 });
 
-test("a second start while one runs says so and starts nothing", async () => {
+test("the same config started twice is refused by name: one supervisor, nothing started twice", async () => {
   expect((await tend(["start", "-d", "--dir", t.home], { env: t.env })).code).toBe(0);
   const again = await tend(["start", "-d", "--dir", t.home], { env: t.env });
   expect(again.code).toBe(1);
-  expect(again.stderr).toStartWith("tend: a supervisor is already running (pid ");
+  expect(again.stderr).toStartWith('tend: a process named "sleeper" already exists');
   const status = JSON.parse((await tend(["status", "--json"], { env: t.env })).stdout);
   expect(status.processes).toHaveLength(1);
   expect((await tend(["stop"], { env: t.env })).code).toBe(0);
