@@ -2,19 +2,26 @@ import { closeSync, existsSync, fstatSync, openSync, renameSync, rmSync, writeSy
 import type { LogSettings } from "../core/process-spec";
 
 const NEWLINE = 0x0a;
-const INITIAL_BUFFER = 256 * 1024;
+
+/**
+ * One buffer for every log file: lines are gathered and flushed within the handling of one
+ * chunk, which never interleaves with another's, so a buffer per process (100 processes ×
+ * 256 KiB) would only cost memory. Whoever appends while another writer holds unflushed
+ * bytes flushes those first.
+ */
+let shared = new Uint8Array(256 * 1024);
+let used = 0;
+let owner: LogWriter | null = null;
 
 /**
  * Appends pre-formatted CRI lines to `<name>.log`, rotating by size at line boundaries.
- * Lines are gathered in one buffer and written with a single write per `flush()`, which the
- * pipeline calls after each chunk it read: a chatty child costs one syscall per pipe read,
- * a quiet one still has every line on disk as soon as it was read.
+ * Lines are gathered and written with a single write per `flush()`, which the pipeline calls
+ * after each chunk it read: a chatty child costs one syscall per pipe read, a quiet one still
+ * has every line on disk as soon as it was read.
  */
 export class LogWriter {
   private fd: number;
   private size: number;
-  private buf = new Uint8Array(INITIAL_BUFFER);
-  private used = 0;
 
   constructor(
     private readonly path: string,
@@ -25,20 +32,26 @@ export class LogWriter {
   }
 
   append(prefix: Uint8Array, text: Uint8Array): void {
+    if (owner !== this) {
+      owner?.flush();
+      owner = this;
+    }
     const n = prefix.length + text.length + 1;
-    if (this.size + this.used + n > this.settings.maxBytes && this.size + this.used > 0) this.rotate();
+    if (this.size + used + n > this.settings.maxBytes && this.size + used > 0) this.rotate();
     this.reserve(n);
-    this.buf.set(prefix, this.used);
-    this.buf.set(text, this.used + prefix.length);
-    this.buf[this.used + n - 1] = NEWLINE;
-    this.used += n;
+    shared.set(prefix, used);
+    shared.set(text, used + prefix.length);
+    shared[used + n - 1] = NEWLINE;
+    used += n;
   }
 
   flush(): void {
+    if (owner !== this) return;
     let off = 0;
-    while (off < this.used) off += writeSync(this.fd, this.buf, off, this.used - off);
-    this.size += this.used;
-    this.used = 0;
+    while (off < used) off += writeSync(this.fd, shared, off, used - off);
+    this.size += used;
+    used = 0;
+    owner = null;
   }
 
   close(): void {
@@ -47,13 +60,17 @@ export class LogWriter {
   }
 
   private reserve(n: number): void {
-    if (this.used + n <= this.buf.length) return;
-    if (this.used > 0) this.flush();
-    if (n > this.buf.length) this.buf = new Uint8Array(n);
+    if (used + n <= shared.length) return;
+    if (used > 0) {
+      this.flush();
+      owner = this;
+    }
+    if (n > shared.length) shared = new Uint8Array(n);
   }
 
   private rotate(): void {
     this.flush();
+    owner = this;
     closeSync(this.fd);
     const keep = Math.max(0, this.settings.maxFiles - 1);
     rmSync(`${this.path}.${keep}`, { force: true });
