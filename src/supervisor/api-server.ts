@@ -18,6 +18,7 @@ export type RawRoute = (req: Request, server: Server<unknown>, params: URLSearch
 
 const STATUS_OF: Record<string, number> = {
   bad_request: 400,
+  usage: 400,
   not_found: 404,
   name_taken: 409,
   spawn_failed: 422,
