@@ -1,5 +1,6 @@
 import { defineCommand, renderUsage, runCommand, type ArgsDef, type CommandDef } from "citty";
-import { UsageError } from "../core/errors";
+import { TendError, UsageError } from "../core/errors";
+import { unsupportedReason } from "../platform/support";
 import { COMMIT, VERSION } from "../core/version";
 import { reportError } from "./errors";
 import { checkArgs } from "./check-args";
@@ -16,12 +17,13 @@ const commands: Record<string, Loader> = {
   attach: () => import("./commands/attach").then((m) => m.default),
   kill: () => import("./commands/kill").then((m) => m.default),
   restart: () => import("./commands/restart").then((m) => m.default),
+  wait: () => import("./commands/wait").then((m) => m.default),
   version: () => import("./commands/version").then((m) => m.default),
   __supervise: () => import("./commands/supervise").then((m) => m.default),
 };
 const aliases: Record<string, string> = { ps: "status" };
 /** Commands that take any number of names. */
-const variadic = new Set(["logs", "kill", "restart"]);
+const variadic = new Set(["logs", "kill", "restart", "wait"]);
 
 const root = defineCommand({
   meta: { name: "tend", version: VERSION, description: "Keeps processes running: a supervisor and background sessions" },
@@ -79,6 +81,8 @@ export async function main(argv: string[]): Promise<number> {
       await printUsage(cmd, root);
       return 0;
     }
+    const unsupported = name === "version" ? null : unsupportedReason("supervisor");
+    if (unsupported) throw new TendError(`tend ${first}: ${unsupported}`, "unsupported_platform");
     checkArgs(name, (await (typeof cmd.args === "function" ? cmd.args() : cmd.args)) as ArgsDef, rest, variadic.has(name));
     const { result } = await runCommand(cmd, { rawArgs: rest });
     return typeof result === "number" ? result : 0;

@@ -1,6 +1,7 @@
 import type { SupervisorView } from "../client/supervisor-status";
 import { formatDuration } from "../core/duration";
 import type { ProcessRecord } from "../core/process-status";
+import { describeSandbox } from "../core/sandbox-settings";
 import { colorEnabled, dim, paint } from "./colors";
 
 const STATE_COLOR: Record<string, number> = {
@@ -9,6 +10,13 @@ const STATE_COLOR: Record<string, number> = {
 };
 
 function detail(r: ProcessRecord, now: number): string {
+  const info = stateDetail(r, now);
+  if (!r.spec.sandbox) return info;
+  const sandbox = `sandbox: ${describeSandbox(r.spec.sandbox)}`;
+  return info ? `${sandbox}; ${info}` : sandbox;
+}
+
+function stateDetail(r: ProcessRecord, now: number): string {
   const s = r.status;
   const exit = s.exitSignal ? `signal=${s.exitSignal}` : s.exitCode !== null ? `code=${s.exitCode}` : "";
   switch (s.state) {
@@ -85,6 +93,7 @@ export function statusJson(view: SupervisorView, now: number) {
       command: r.spec.command,
       cwd: r.spec.cwd ?? null,
       restartPolicy: r.spec.restart.mode,
+      sandbox: r.spec.sandbox ? { ...r.spec.sandbox, description: describeSandbox(r.spec.sandbox) } : null,
       uptimeMs: r.status.pid !== null && r.status.startedAt !== null ? now - r.status.startedAt : null,
     })),
   };

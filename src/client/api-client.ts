@@ -5,15 +5,15 @@ import { TendError } from "../core/errors";
 export class ApiClient {
   constructor(private readonly socket: string) {}
 
-  get<T>(path: string): Promise<T> {
-    return this.request<T>("GET", path);
+  get<T>(path: string, signal?: AbortSignal): Promise<T> {
+    return this.request<T>("GET", path, undefined, signal);
   }
 
   post<T>(path: string, body?: unknown): Promise<T> {
     return this.request<T>("POST", path, body);
   }
 
-  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
     let res: Response;
     try {
       res = await fetch(`http://tend${path}`, {
@@ -21,6 +21,7 @@ export class ApiClient {
         unix: this.socket,
         headers: body === undefined ? undefined : { "content-type": "application/json" },
         body: body === undefined ? undefined : JSON.stringify(body),
+        signal,
       });
     } catch (error) {
       throw new TendError(

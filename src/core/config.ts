@@ -1,6 +1,17 @@
+import { findCycle } from "./dependencies";
 import { DurationError, SizeError, formatDuration, parseDuration, parseSize } from "./duration";
 import { TendError } from "./errors";
 import { nameProblem } from "./names";
+import { DEFAULT_PERMISSION_MODE, PERMISSION_MODES, type SandboxSettings } from "./sandbox-settings";
+import {
+  DEFAULT_PROBE_HOST,
+  type DependencyCondition,
+  PROBE_DEFAULTS,
+  type ProbeCheck,
+  type ProbeSpec,
+  httpUrlProblem,
+  patternProblem,
+} from "./probe-spec";
 import { type ProcessSpec, SIGNAL_NAMES, defaultsFor, normaliseSignal } from "./process-spec";
 import type { RestartMode } from "./restart-policy";
 
@@ -30,10 +41,26 @@ export const PROCESS_FIELDS: readonly string[] = Object.freeze([
   "stop_grace",
   "tty",
   "log",
+  "ready",
+  "depends_on",
+  "sandbox",
+  "permission_mode",
+  "allow_net",
 ]);
 export const BACKOFF_FIELDS: readonly string[] = Object.freeze(["initial", "max", "factor"]);
 export const LOG_FIELDS: readonly string[] = Object.freeze(["max_size", "max_files"]);
+export const READY_CHECKS: readonly ProbeCheck["kind"][] = Object.freeze(["http", "port", "log", "cmd"]);
+export const READY_FIELDS: readonly string[] = Object.freeze([
+  ...READY_CHECKS,
+  "status",
+  "host",
+  "interval",
+  "attempt_timeout",
+  "timeout",
+]);
 export const RESTART_MODES: readonly RestartMode[] = Object.freeze(["always", "on-failure", "no"]);
+export const DEPENDENCY_CONDITIONS: readonly DependencyCondition[] = Object.freeze(["started", "ready", "completed"]);
+export const MAX_PORT = 65535;
 export const MAX_EXIT_CODE = 255;
 
 export interface ConfigErrorContext {
@@ -252,7 +279,31 @@ class TreeReader {
         ["processes"],
       );
     }
-    return names.map((name) => this.readProcess(name, processes[name]));
+    const specs = names.map((name) => this.readProcess(name, processes[name]));
+    this.checkDependencies(specs);
+    return specs;
+  }
+
+  private checkDependencies(specs: ProcessSpec[]): void {
+    const names = specs.map((s) => s.name);
+    const graph = new Map<string, string[]>();
+    for (const spec of specs) {
+      const deps = Object.keys(spec.dependsOn ?? {});
+      const p = new FieldReader(this, spec.name);
+      for (const dep of deps) {
+        if (dep === spec.name) p.fail(["depends_on"], "a process cannot depend on itself");
+        if (!names.includes(dep)) {
+          const guess = closest(dep, names);
+          const hint = guess === undefined ? "" : ` (did you mean ${quote(guess)}?)`;
+          p.fail(["depends_on"], `no process named ${quote(dep)}${hint}`);
+        }
+      }
+      graph.set(spec.name, deps);
+    }
+    const cycle = findCycle(graph);
+    if (cycle !== null) {
+      new FieldReader(this, cycle[0]!).fail(["depends_on"], `dependency cycle: ${cycle.join(" -> ")}`);
+    }
   }
 
   private readProcess(name: string, raw: unknown): ProcessSpec {
@@ -282,6 +333,9 @@ class TreeReader {
     const tty = has(raw, "tty") ? p.boolean(["tty"], raw.tty) : defaults.tty;
     const log = defaults.log;
     if (has(raw, "log")) p.log(raw.log, log);
+    const ready = has(raw, "ready") ? p.ready(raw.ready) : undefined;
+    const dependsOn = has(raw, "depends_on") ? p.dependsOn(raw.depends_on) : {};
+    const sandbox = p.sandbox(raw);
     return {
       name,
       command,
@@ -294,6 +348,9 @@ class TreeReader {
       tty,
       log,
       origin: defaults.origin,
+      ...(ready === undefined ? {} : { ready }),
+      ...(Object.keys(dependsOn).length === 0 ? {} : { dependsOn }),
+      ...(sandbox === undefined ? {} : { sandbox }),
     };
   }
 
@@ -392,6 +449,20 @@ class FieldReader {
     return Object.fromEntries(pairs);
   }
 
+  /** `sandbox = true` with an optional `permission_mode` and `allow_net`; those two alone mean nothing. */
+  sandbox(raw: Record<string, unknown>): SandboxSettings | undefined {
+    const on = has(raw, "sandbox") ? this.boolean(["sandbox"], raw.sandbox) : false;
+    if (!on) {
+      for (const field of ["permission_mode", "allow_net"]) {
+        if (has(raw, field)) this.fail([field], 'applies only with sandbox = true');
+      }
+      return undefined;
+    }
+    const mode = has(raw, "permission_mode") ? this.oneOf(["permission_mode"], raw.permission_mode, PERMISSION_MODES) : DEFAULT_PERMISSION_MODE;
+    const allowNet = has(raw, "allow_net") ? this.boolean(["allow_net"], raw.allow_net) : false;
+    return { mode, allowNet };
+  }
+
   oneOf<T extends string>(field: FieldPath, value: unknown, allowed: readonly T[]): T {
     if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;
     this.fail(field, `expected one of ${allowed.map(quote).join(", ")}, got ${describe(value)}`);
@@ -400,6 +471,10 @@ class FieldReader {
   duration(field: FieldPath, value: unknown): number {
     if (typeof value !== "string" && typeof value !== "number") {
       this.fail(field, `expected a duration such as "500ms" or "10s", got ${describe(value)}`);
+    }
+    // Read as milliseconds, `stop_grace = 30` would be 30 ms where most people mean 30 s: no guessing.
+    if (typeof value === "number" && Number.isFinite(value) && value > 0) {
+      this.fail(field, `expected a duration with a unit, such as "${value}s" or "${value}ms", got ${value}`);
     }
     try {
       return parseDuration(value);
@@ -473,6 +548,92 @@ class FieldReader {
       }
       this.fail(["backoff", "initial"], `expected at most backoff.max (${max}, the default), got ${initial}`);
     }
+  }
+
+  ready(value: unknown): ProbeSpec {
+    const choice = `one of ${READY_CHECKS.join(", ")}`;
+    const table = this.subTable("ready", value, READY_FIELDS, choice);
+    const kinds = READY_CHECKS.filter((kind) => has(table, kind));
+    if (kinds.length === 0) this.fail(["ready"], `expected ${choice}, got none of them`);
+    if (kinds.length > 1) this.fail(["ready", kinds[1]!], `expected only ${choice}, got ${kinds.join(" and ")}`);
+    const kind = kinds[0]!;
+    if (has(table, "status") && kind !== "http") this.fail(["ready", "status"], "applies to an http probe only");
+    if (has(table, "host") && kind !== "port") this.fail(["ready", "host"], "applies to a port probe only");
+    return {
+      check: this.readyCheck(kind, table),
+      intervalMs: this.probeDuration(table, "interval", PROBE_DEFAULTS.intervalMs),
+      attemptTimeoutMs: this.probeDuration(table, "attempt_timeout", PROBE_DEFAULTS.attemptTimeoutMs),
+      timeoutMs: this.probeDuration(table, "timeout", PROBE_DEFAULTS.timeoutMs),
+    };
+  }
+
+  private readyCheck(kind: ProbeCheck["kind"], table: Record<string, unknown>): ProbeCheck {
+    switch (kind) {
+      case "http": {
+        const url = this.nonEmptyString(["ready", "http"], table.http, "a URL");
+        const problem = httpUrlProblem(url);
+        if (problem !== null) this.fail(["ready", "http"], `${problem}, got ${describe(url)}`);
+        const statuses = has(table, "status") ? this.statuses(table.status) : null;
+        return { kind, url, statuses };
+      }
+      case "port": {
+        const port = this.integer(["ready", "port"], table.port, 1, MAX_PORT);
+        const host = has(table, "host")
+          ? this.nonEmptyString(["ready", "host"], table.host, "a host name or address")
+          : DEFAULT_PROBE_HOST;
+        return { kind, host, port };
+      }
+      case "log": {
+        const pattern = this.nonEmptyString(["ready", "log"], table.log, "a regular expression");
+        const problem = patternProblem(pattern);
+        if (problem !== null) this.fail(["ready", "log"], `${problem}, got ${describe(pattern)}`);
+        return { kind, pattern };
+      }
+      case "cmd": {
+        const command = table.cmd;
+        if (typeof command !== "string" || command.trim() === "") {
+          this.fail(["ready", "cmd"], `expected a command (run with sh -c) as a non-empty string, got ${describe(command)}`);
+        }
+        return { kind, command };
+      }
+    }
+  }
+
+  private statuses(value: unknown): number[] {
+    if (!Array.isArray(value) || value.length === 0) {
+      this.fail(["ready", "status"], `expected an array of HTTP status codes, got ${describe(value)}`);
+    }
+    return value.map((code, i) => this.integer(["ready", "status", i], code, 100, 599));
+  }
+
+  private probeDuration(table: Record<string, unknown>, key: string, fallback: number): number {
+    if (!has(table, key)) return fallback;
+    const ms = this.duration(["ready", key], table[key]);
+    if (ms <= 0) this.fail(["ready", key], `expected a duration longer than 0, got ${describe(table[key])}`);
+    return ms;
+  }
+
+  dependsOn(value: unknown): Record<string, DependencyCondition> {
+    const pairs: [string, DependencyCondition][] = [];
+    if (Array.isArray(value)) {
+      value.forEach((dep, i) => {
+        const name = this.nonEmptyString(["depends_on", i], dep, "a process name");
+        if (pairs.some(([seen]) => seen === name)) this.fail(["depends_on", i], `${quote(name)} is listed twice`);
+        pairs.push([name, "ready"]);
+      });
+    } else if (isTable(value)) {
+      for (const [name, condition] of Object.entries(value)) {
+        pairs.push([name, this.oneOf(["depends_on", name], condition, DEPENDENCY_CONDITIONS)]);
+      }
+    } else {
+      const conditions = DEPENDENCY_CONDITIONS.map(quote).join(", ");
+      this.fail(
+        ["depends_on"],
+        `expected an array of process names or a table of name = one of ${conditions}, got ${describe(value)}`,
+      );
+    }
+    // fromEntries defines own properties, so a name like "__proto__" stays an ordinary (unknown) one.
+    return Object.fromEntries(pairs);
   }
 
   log(value: unknown, log: ProcessSpec["log"]): void {

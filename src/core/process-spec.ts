@@ -1,3 +1,5 @@
+import type { SandboxSettings } from "./sandbox-settings";
+import type { DependencyCondition, ProbeSpec } from "./probe-spec";
 import { DEFAULT_RESTART, type RestartSettings } from "./restart-policy";
 
 export type Origin = "worker" | "session";
@@ -21,8 +23,14 @@ export interface ProcessSpec {
   stopSignal: string;
   graceMs: number;
   tty: boolean;
+  /** Confinement (Linux, bubblewrap); absent means none. */
+  sandbox?: SandboxSettings;
   log: LogSettings;
   origin: Origin;
+  /** Checked on every run; until it passes the process is "running", not "ready". */
+  ready?: ProbeSpec;
+  /** What each named process must have reached before this one starts. */
+  dependsOn?: Record<string, DependencyCondition>;
 }
 
 /** The signals a process may be asked to stop with, by their full names. */

@@ -32,6 +32,10 @@ export interface ProcessStatus {
   marker: string | null;
   /** The git worktree it runs in (spawn mode `worktree`), or null. */
   worktree: string | null;
+  /** When the current run passed its readiness probe, or null. */
+  readyAt: number | null;
+  /** Why the current run's readiness probe gave up (`not ready after 60s: connection refused`), or null. */
+  notReady: string | null;
 }
 
 export interface ProcessRecord {

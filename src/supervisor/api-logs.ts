@@ -1,7 +1,239 @@
+import { formatTimestamp, parseTimestamp, type StreamName } from "../core/cri";
+import { TendError } from "../core/errors";
+import { isSettled, type ProcessRecord } from "../core/process-status";
+import { LogHistory, MergedHistory, PieceJoiner, type LogFilter } from "../platform/log-files";
 import type { RawRoute } from "./api-server";
+import { RESTARTING } from "./managed-process";
+import { nowNs } from "./output-pump";
 import type { Supervisor } from "./supervisor";
 
-/** GET /v1/logs — to be written. */
-export function logsRoute(_sup: Supervisor): RawRoute {
-  return () => undefined;
+/** History is read ahead up to this much, so a reader that keeps up never waits on the disk. */
+const READ_AHEAD_BYTES = 1024 * 1024;
+/** A follower further behind than this is dropped rather than held in memory. */
+const MAX_BACKLOG_BYTES = 4 * 1024 * 1024;
+const HISTORY_BATCH_BYTES = 256 * 1024;
+/** Bun closes a connection idle for 10 s; an empty line now and then keeps a quiet follow open. */
+const KEEPALIVE_MS = 5000;
+
+const encoder = new TextEncoder();
+const DROPPED = encoder.encode(`${JSON.stringify({ dropped: true, reason: "client too slow" })}\n`);
+const KEEPALIVE = encoder.encode("\n");
+
+interface LogsQuery {
+  names: string[];
+  filter: LogFilter;
+  follow: boolean;
+}
+
+/** Settled, and not on its way through "stopped" to a restart. */
+function endedForGood(rec: ProcessRecord): boolean {
+  return isSettled(rec.status.state) && rec.status.reason !== RESTARTING;
+}
+
+/** Built by hand: a flood of lines to a follower is served on the event loop that drains the children. */
+function record(name: string, ts: string, stream: StreamName, text: string): string {
+  return `{"name":${JSON.stringify(name)},"ts":"${ts}","stream":"${stream}","partial":false,"text":${JSON.stringify(text)}}\n`;
+}
+
+function bad(message: string): TendError {
+  return new TendError(message, "bad_request", "e.g. /v1/logs?name=web&tail=100&follow=1");
+}
+
+function parseLogsQuery(params: URLSearchParams): LogsQuery {
+  const names = [...new Set(params.getAll("name"))];
+  if (names.length === 0) throw bad("give one or more names: ?name=web&name=worker");
+  const filter: LogFilter = {};
+  const tail = params.get("tail");
+  if (tail !== null) {
+    if (!/^\d+$/.test(tail)) throw bad(`tail must be a number of lines, got "${tail}"`);
+    filter.tail = Number(tail);
+  }
+  const since = params.get("since");
+  if (since !== null) {
+    const ns = /^\d+$/.test(since) ? BigInt(since) : parseTimestamp(since);
+    if (ns === null) throw bad(`since must be epoch nanoseconds or an RFC 3339 time, got "${since}"`);
+    filter.sinceNs = ns;
+  }
+  const stream = params.get("stream");
+  if (stream !== null) {
+    if (stream !== "stdout" && stream !== "stderr") throw bad(`stream must be stdout or stderr, got "${stream}"`);
+    filter.stream = stream;
+  }
+  const follow = params.get("follow");
+  return { names, filter, follow: follow === "1" || follow === "true" };
+}
+
+/**
+ * One client's log stream: the history, read lazily from files opened when the request came,
+ * then (with follow) every new line, until the processes have ended for good. Live lines come
+ * from a subscription taken in the same tick as the files were opened: the log writer flushes
+ * at the end of every chunk, so each line is either in the files or in the subscription.
+ */
+class LogFeed {
+  readonly body: ReadableStream<Uint8Array>;
+  private controller!: ReadableStreamDefaultController<Uint8Array>;
+  private history: MergedHistory | null;
+  /** Live lines that came while the history is still being sent. */
+  private waiting: string[] = [];
+  private waitingBytes = 0;
+  private batch: string[] = [];
+  private batchTs = "";
+  /** Names still followed, and how to stop following each. */
+  private readonly following = new Map<string, () => void>();
+  private keepAlive: ReturnType<typeof setInterval> | null = null;
+  private done = false;
+
+  constructor(
+    private readonly sup: Supervisor,
+    query: LogsQuery,
+    signal: AbortSignal,
+  ) {
+    const joiners = new Map(query.names.map((n) => [n, new PieceJoiner()]));
+    if (query.follow) {
+      for (const name of query.names) this.follow(name, joiners.get(name)!, query.filter.stream);
+    }
+    const sources = query.names.map((n) => new LogHistory(sup.paths.logsDir, n, query.filter, { holdUnfinished: true }));
+    for (const s of sources) for (const u of s.unfinished) joiners.get(s.name)!.push(u.stream, u.text, true);
+    this.history = new MergedHistory(sources);
+    this.body = new ReadableStream<Uint8Array>(
+      {
+        start: (c) => {
+          this.controller = c;
+        },
+        pull: () => this.sendHistory(),
+        cancel: () => this.stop(),
+      },
+      { highWaterMark: READ_AHEAD_BYTES, size: (chunk) => chunk?.byteLength ?? 0 },
+    );
+    signal.addEventListener("abort", () => this.stop(), { once: true });
+    if (!query.follow) return;
+    this.keepAlive = setInterval(() => this.enqueue(KEEPALIVE), KEEPALIVE_MS);
+    for (const name of query.names) if (endedForGood(sup.get(name))) this.ended(name);
+  }
+
+  private follow(name: string, joiner: PieceJoiner, only: StreamName | undefined): void {
+    this.following.set(
+      name,
+      this.sup.subscribe(name, {
+        line: (stream, line, partial) => {
+          if (only && stream !== only) return;
+          const text = joiner.push(stream, line, partial);
+          if (text !== null) this.live(record(name, this.liveTs(), stream, text));
+        },
+        change: (rec) => {
+          if (endedForGood(rec)) this.ended(name);
+        },
+        removed: () => this.ended(name),
+      }),
+    );
+  }
+
+  private ended(name: string): void {
+    this.following.get(name)?.();
+    this.following.delete(name);
+    this.finishIfDone();
+  }
+
+  /** Live lines are gathered and sent once per turn: one pipe read of the child gives many. */
+  private live(line: string): void {
+    if (this.batch.length === 0) queueMicrotask(() => this.flushLive());
+    this.batch.push(line);
+  }
+
+  /** Lines of one pipe read share its moment, as they do in the log file. */
+  private liveTs(): string {
+    if (this.batch.length === 0) this.batchTs = formatTimestamp(nowNs());
+    return this.batchTs;
+  }
+
+  private flushLive(): void {
+    if (this.done || this.batch.length === 0) return;
+    const text = this.batch.join("");
+    this.batch = [];
+    if (this.history) {
+      this.waiting.push(text);
+      this.waitingBytes += text.length;
+    } else this.enqueue(encoder.encode(text));
+    const queued = READ_AHEAD_BYTES - (this.controller.desiredSize ?? 0);
+    if (queued + this.waitingBytes > MAX_BACKLOG_BYTES) this.drop();
+  }
+
+  private sendHistory(): void {
+    if (this.done || !this.history) return;
+    const parts: string[] = [];
+    let bytes = 0;
+    while (bytes < HISTORY_BATCH_BYTES) {
+      const line = this.history.next();
+      if (!line) {
+        this.history.close();
+        this.history = null;
+        break;
+      }
+      const text = record(line.name, line.ts, line.stream, line.text);
+      parts.push(text);
+      bytes += text.length;
+    }
+    if (parts.length > 0) this.enqueue(encoder.encode(parts.join("")));
+    if (this.history) return;
+    if (this.waiting.length > 0) this.enqueue(encoder.encode(this.waiting.join("")));
+    this.waiting = [];
+    this.waitingBytes = 0;
+    this.finishIfDone();
+  }
+
+  private finishIfDone(): void {
+    if (this.history || this.following.size > 0) return;
+    this.flushLive();
+    if (this.done) return;
+    this.stop();
+    this.controller.close();
+  }
+
+  private enqueue(chunk: Uint8Array): void {
+    if (this.done) return;
+    try {
+      this.controller.enqueue(chunk);
+    } catch {
+      this.stop();
+    }
+  }
+
+  /** The client reads too slowly: it is told, and nothing more is kept for it. */
+  private drop(): void {
+    if (this.done) return;
+    this.stop();
+    try {
+      this.controller.enqueue(DROPPED);
+      this.controller.close();
+    } catch {
+      // Already cancelled by the client.
+    }
+  }
+
+  private stop(): void {
+    if (this.done) return;
+    this.done = true;
+    for (const off of this.following.values()) off();
+    this.following.clear();
+    if (this.keepAlive) clearInterval(this.keepAlive);
+    this.history?.close();
+    this.history = null;
+    this.batch = [];
+    this.waiting = [];
+  }
+}
+
+/**
+ * GET /v1/logs?name=a&name=b&tail=N&since=<ns|RFC 3339>&stream=stdout|stderr&follow=1 —
+ * NDJSON, one `{"name","ts","stream","partial":false,"text"}` per line, history interleaved
+ * by time. Blank lines are keep-alives. A follower that falls too far behind gets
+ * `{"dropped":true,"reason":"client too slow"}` and the end of the stream.
+ */
+export function logsRoute(sup: Supervisor): RawRoute {
+  return (req, _server, params) => {
+    const query = parseLogsQuery(params);
+    for (const name of query.names) sup.get(name);
+    const feed = new LogFeed(sup, query, req.signal);
+    return new Response(feed.body, { headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store" } });
+  };
 }

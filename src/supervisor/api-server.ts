@@ -21,7 +21,9 @@ const STATUS_OF: Record<string, number> = {
   usage: 400,
   not_found: 404,
   name_taken: 409,
+  not_attachable: 409,
   spawn_failed: 422,
+  sandbox_unavailable: 422,
 };
 
 function json(body: unknown, status = 200): Response {
@@ -122,7 +124,7 @@ export function serveApi(
   h: ApiHandlers,
   raw: Record<string, RawRoute> = {},
   websocket?: WebSocketHandler<any>,
-): { stop(): void } {
+): { stop(): Promise<void> } {
   rmSync(socket, { force: true });
   const server = Bun.serve({
     unix: socket,
@@ -138,7 +140,9 @@ export function serveApi(
   });
   chmodSync(socket, 0o600);
   return {
-    stop() {
+    async stop() {
+      // Streams still sending (a follower's last lines) get a moment to finish.
+      await Promise.race([server.stop(false), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
       server.stop(true);
       rmSync(socket, { force: true });
     },

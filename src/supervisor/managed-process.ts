@@ -3,12 +3,15 @@ import type { Clock } from "../core/clock";
 import type { StreamName } from "../core/cri";
 import { formatDuration } from "../core/duration";
 import { TendError } from "../core/errors";
+import { describeProbe, type ProbeSpec } from "../core/probe-spec";
 import type { ProcessSpec } from "../core/process-spec";
+import { isConfined } from "../core/sandbox-settings";
 import type { ProcessRecord, ProcessState, ProcessStatus } from "../core/process-status";
 import { decideAfterExit, describeExit, freshHistory, type RestartHistory } from "../core/restart-policy";
 import { MARKER_ENV } from "./end-tree";
 import { LogWriter } from "./log-writer";
 import { OutputPump } from "./output-pump";
+import { ReadinessWatcher } from "./readiness";
 import { RecentOutput } from "./recent-output";
 import { spawnChild, stopChild, type ChildExit, type RunningChild, type SpawnRequest } from "./spawn-child";
 
@@ -21,6 +24,8 @@ export interface ProcessContext {
   baseEnv: Record<string, string>;
   /** The git worktree the process runs in, when the supervisor gives each its own. */
   worktree: string | null;
+  /** What a sandboxed process must not reach: tend's state directory and control socket. */
+  hideFromSandbox: string[];
   onChange(record: ProcessRecord, notice: string | null, level: "info" | "warn" | "error"): void;
   onLine(name: string, stream: StreamName, line: Uint8Array, partial: boolean): void;
   onChunk(name: string, stream: StreamName, chunk: Uint8Array): void;
@@ -28,6 +33,8 @@ export interface ProcessContext {
 
 /** Reason of the "stopped" a restart passes through on its way to starting again. */
 export const RESTARTING = "restarting";
+
+const decoder = new TextDecoder();
 
 /** Size of a PTY until an attached terminal tells its own. */
 const DEFAULT_TTY = { cols: 120, rows: 40 };
@@ -47,6 +54,7 @@ export class ManagedProcess {
   private restarting = false;
   private settled: Promise<void> = Promise.resolve();
   private ttySize = { ...DEFAULT_TTY };
+  private watcher: ReadinessWatcher | null = null;
   /** For attaching clients: what the process last wrote, across restarts. */
   readonly recent = new RecentOutput();
 
@@ -71,6 +79,8 @@ export class ManagedProcess {
       nextRestartAt: null,
       marker: null,
       worktree: ctx.worktree,
+      readyAt: null,
+      notReady: null,
     };
   }
 
@@ -92,17 +102,24 @@ export class ManagedProcess {
         ...this.ctx.baseEnv,
         TEND_NAME: this.spec.name,
         TEND_RESTARTS: String(this.history.restarts),
+        TEND_SANDBOX: isConfined(this.spec.sandbox ?? null) ? "1" : "0",
+        TEND_PERMISSION_MODE: this.spec.sandbox?.mode ?? "full",
         [MARKER_ENV]: marker,
       },
       marker,
       stopSignal: this.spec.stopSignal as NodeJS.Signals,
       graceMs: this.spec.graceMs,
       tty: this.spec.tty ? this.ttySize : null,
+      sandbox: this.spec.sandbox ? { settings: this.spec.sandbox, hide: this.ctx.hideFromSandbox } : null,
     };
-    this.set({ state: "starting", reason: null, nextRestartAt: null, marker }, null);
+    this.set({ state: "starting", reason: null, nextRestartAt: null, marker, readyAt: null, notReady: null }, null);
     let child: RunningChild;
     try {
-      const onLine = (stream: StreamName, line: Uint8Array, partial: boolean) => this.ctx.onLine(this.spec.name, stream, line, partial);
+      const logProbe = this.spec.ready?.check.kind === "log";
+      const onLine = (stream: StreamName, line: Uint8Array, partial: boolean) => {
+        this.ctx.onLine(this.spec.name, stream, line, partial);
+        if (logProbe) this.watcher?.line(decoder.decode(line));
+      };
       const onChunk = (stream: StreamName, chunk: Uint8Array) => {
         this.recent.push(chunk);
         this.ctx.onChunk(this.spec.name, stream, chunk);
@@ -124,11 +141,35 @@ export class ManagedProcess {
       `spawned pid ${child.pid}`,
     );
     this.settled = child.finished.then((exit) => this.onExit(child, exit, startedAt));
+    if (this.spec.ready) this.watchReadiness(this.spec.ready, child, request);
+  }
+
+  /** Runs the probe against this run; "ready" and "not ready" are recorded like any transition. */
+  private watchReadiness(probe: ProbeSpec, child: RunningChild, request: SpawnRequest): void {
+    const what = describeProbe(probe);
+    this.watcher = new ReadinessWatcher(
+      probe,
+      { clock: this.ctx.clock, cwd: request.cwd, env: request.env },
+      {
+        ready: (afterMs) => {
+          if (this.child !== child) return;
+          this.set({ state: "ready", readyAt: this.ctx.clock.now() }, `ready after ${formatDuration(afterMs)} (${what})`);
+        },
+        timedOut: (afterMs, lastError) => {
+          if (this.child !== child) return;
+          const notReady = `not ready after ${formatDuration(afterMs)} (${what})${lastError ? `: ${lastError}` : ""}`;
+          this.set({ notReady, reason: notReady }, notReady, "error");
+        },
+      },
+    );
+    this.watcher.start();
   }
 
   /** Stops the process (and its whole tree) and keeps it from restarting. */
   async stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void> {
     this.stopRequested = true;
+    this.watcher?.cancel();
+    this.watcher = null;
     if (this.timer !== null) {
       this.clearTimer();
       this.set({ state: "stopped", reason: this.restarting ? RESTARTING : "stopped while waiting to restart", nextRestartAt: null }, null);
@@ -166,6 +207,16 @@ export class ManagedProcess {
     this.set({ state: "stopped", reason }, null);
   }
 
+  /** Holds a process that has not started yet: queued with why, or parked when it never will. */
+  markWaiting(reason: string): void {
+    if (this.status.state === "queued" && this.status.reason === reason) return;
+    this.set({ state: "queued", reason }, reason);
+  }
+
+  markParked(reason: string): void {
+    this.set({ state: "parked", reason, endedAt: this.ctx.clock.now() }, `parked: ${reason}`, "error");
+  }
+
   /** Closes the log file; call once the process is stopped for good. */
   close(): void {
     this.log.close();
@@ -177,6 +228,8 @@ export class ManagedProcess {
 
   private onExit(child: RunningChild, exit: ChildExit, startedAt: number): void {
     if (this.child !== child) return;
+    this.watcher?.cancel();
+    this.watcher = null;
     this.child = null;
     this.request = null;
     const endedAt = this.ctx.clock.now();

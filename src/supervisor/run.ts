@@ -8,6 +8,7 @@ import { clearSupervisorState, readSupervisorState, writeSupervisorInfo } from "
 import { attachRoute, attachWebSocket } from "./api-attach";
 import { logsRoute } from "./api-logs";
 import { serveApi } from "./api-server";
+import { waitRoute } from "./api-wait";
 import { Supervisor, type SpawnMode, type SupervisorEvents } from "./supervisor";
 
 export interface RunOptions {
@@ -109,7 +110,11 @@ export async function runSupervisor(opts: RunOptions): Promise<SupervisorHandle>
     const server = serveApi(
       paths.socket,
       { supervisor, info: () => info, shutdown: () => void shutdown() },
-      { "GET logs": logsRoute(supervisor), "GET processes/:name/attach": attachRoute(supervisor) },
+      {
+        "GET logs": logsRoute(supervisor),
+        "GET processes/:name/attach": attachRoute(supervisor),
+        "GET processes/:name/wait": waitRoute(supervisor),
+      },
       attachWebSocket(supervisor),
     );
     writeSupervisorInfo(paths, info);
@@ -138,7 +143,7 @@ export async function runSupervisor(opts: RunOptions): Promise<SupervisorHandle>
     shuttingDown ??= (async () => {
       if (lingerTimer) clearTimeout(lingerTimer);
       await supervisor.shutdown();
-      api.stop();
+      await api.stop();
       const state = readSupervisorState(paths);
       if (state.kind !== "running" || state.info.pid === process.pid) clearSupervisorState(paths);
       process.off("SIGINT", onSignal);

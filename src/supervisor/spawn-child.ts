@@ -2,6 +2,8 @@ import { statSync } from "node:fs";
 import { TendError } from "../core/errors";
 import { processStartTime } from "../platform/proc-identity";
 import { signalName } from "../platform/process-group";
+import { sandboxArgv, sandboxProblem } from "../platform/sandbox";
+import { isConfined, type SandboxSettings } from "../core/sandbox-settings";
 import { endTree } from "./end-tree";
 import { drainInto, type OutputPump } from "./output-pump";
 
@@ -14,6 +16,8 @@ export interface SpawnRequest {
   graceMs: number;
   /** A PTY of this size instead of pipes; its output is all "stdout". */
   tty: { cols: number; rows: number } | null;
+  /** Confinement, and the paths a confined process must not see (tend's own state and socket). */
+  sandbox: { settings: SandboxSettings; hide: string[] } | null;
 }
 
 export interface ChildExit {
@@ -54,8 +58,13 @@ function spawnFailure(argv: string[], error: unknown): TendError {
   return new TendError(`cannot start ${what}: ${e.message}`, "spawn_failed");
 }
 
-function exitOf(proc: { exitCode: number | null; signalCode: NodeJS.Signals | number | null }): ChildExit {
+function exitOf(proc: { exitCode: number | null; signalCode: NodeJS.Signals | number | null }, confined: boolean): ChildExit {
   const s = proc.signalCode;
+  // bwrap reports a command killed by signal n as exit 128 + n; say it as the signal it was.
+  if (confined && proc.exitCode !== null && proc.exitCode > 128) {
+    const name = signalName(proc.exitCode - 128);
+    if (name) return { code: null, signal: name };
+  }
   return { code: proc.exitCode, signal: typeof s === "number" ? (signalName(s) ?? String(s)) : s };
 }
 
@@ -63,13 +72,30 @@ function exitOf(proc: { exitCode: number | null; signalCode: NodeJS.Signals | nu
  * Spawns a child as the leader of a new session and process group (pgid = pid), so one signal
  * to the group reaches everything it starts, and a Ctrl-C meant for tend does not.
  */
+/**
+ * The argv to spawn: the command itself, or wrapped in the sandbox. Confinement that was asked
+ * for and cannot be had is an error — never a silent run without it.
+ */
+function commandLine(req: SpawnRequest): string[] {
+  const sandbox = req.sandbox;
+  if (!sandbox || !isConfined(sandbox.settings)) return req.argv;
+  const problem = sandboxProblem(sandbox.settings, req.env);
+  if (problem) throw new TendError(problem, "sandbox_unavailable");
+  // Inside the sandbox a missing command is only an exit 127; find it out here instead.
+  if (!Bun.which(req.argv[0] ?? "", { PATH: req.env.PATH ?? "", cwd: req.cwd })) {
+    throw spawnFailure(req.argv, Object.assign(new Error("not found"), { code: "ENOENT" }));
+  }
+  return sandboxArgv(req.argv, req.cwd, sandbox.settings, { hide: sandbox.hide });
+}
+
 export function spawnChild(req: SpawnRequest, out: { stdout: OutputPump; stderr: OutputPump }): RunningChild {
   checkCwd(req.cwd);
+  const cmd = commandLine(req);
   let proc: ReturnType<typeof Bun.spawn>;
   try {
     proc = req.tty
       ? Bun.spawn({
-          cmd: req.argv,
+          cmd,
           cwd: req.cwd,
           env: req.env,
           detached: true,
@@ -80,7 +106,7 @@ export function spawnChild(req: SpawnRequest, out: { stdout: OutputPump; stderr:
             exit: () => out.stdout.end(),
           },
         })
-      : Bun.spawn({ cmd: req.argv, cwd: req.cwd, env: req.env, stdin: "pipe", stdout: "pipe", stderr: "pipe", detached: true });
+      : Bun.spawn({ cmd, cwd: req.cwd, env: req.env, stdin: "pipe", stdout: "pipe", stderr: "pipe", detached: true });
   } catch (error) {
     throw spawnFailure(req.argv, error);
   }
@@ -97,7 +123,7 @@ export function spawnChild(req: SpawnRequest, out: { stdout: OutputPump; stderr:
 
   const finished = (async (): Promise<ChildExit> => {
     await proc.exited;
-    const exit = exitOf(proc);
+    const exit = exitOf(proc, cmd !== req.argv);
     await Promise.race([streams, Bun.sleep(EOF_AFTER_EXIT_MS)]);
     // What the child left behind in its group (or that escaped it) ends with it, as systemd
     // does for a unit's control group; otherwise every restart would add to the leftovers.

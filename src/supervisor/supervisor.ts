@@ -3,6 +3,7 @@ import path from "node:path";
 import { systemClock, type Clock } from "../core/clock";
 import type { StreamName } from "../core/cri";
 import { TendError } from "../core/errors";
+import { dependencyVerdict, stopOrder } from "../core/dependencies";
 import { nameFromCommand } from "../core/names";
 import type { ProcessSpec } from "../core/process-spec";
 import { isSettled, type ProcessRecord } from "../core/process-status";
@@ -78,6 +79,9 @@ export class Supervisor {
   /** Records from disk that no ManagedProcess owns: finished or lost with an earlier supervisor. */
   private readonly leftovers = new Map<string, ProcessRecord>();
   private readonly queue: ManagedProcess[] = [];
+  /** Processes waiting for their dependencies. */
+  private readonly blocked = new Set<ManagedProcess>();
+  private dependencyCheckPending = false;
   private readonly listeners = new Map<string, Set<OutputListener>>();
   private readonly clock: Clock;
   private readonly events: SupervisorEvents;
@@ -139,6 +143,10 @@ export class Supervisor {
       }
     }
     for (const proc of added) {
+      if (proc.spec.dependsOn && Object.keys(proc.spec.dependsOn).length > 0) {
+        this.blocked.add(proc);
+        continue;
+      }
       if (this.atCapacity(proc)) {
         this.queue.push(proc);
         this.onChange(proc.record(), "queued: at capacity", "info");
@@ -147,6 +155,7 @@ export class Supervisor {
       const error = this.startOne(proc);
       if (error) errors.push(error);
     }
+    this.checkDependencies();
     return { records: added.map((p) => p.record()), errors };
   }
 
@@ -262,7 +271,12 @@ export class Supervisor {
    */
   async shutdown(): Promise<void> {
     for (const proc of this.queue.splice(0)) proc.markStopped("never started: the supervisor stopped");
-    await Promise.all([...this.processes.values()].map((p) => p.stop()));
+    for (const proc of this.blocked) proc.markStopped("never started: the supervisor stopped");
+    this.blocked.clear();
+    // Dependants go before what they depend on, so a web server never outlives its database.
+    for (const wave of stopOrder([...this.processes.values()].map((p) => p.spec))) {
+      await Promise.all(wave.map((name) => this.processes.get(name)?.stop()));
+    }
     for (const proc of this.processes.values()) {
       proc.close();
       if (proc.spec.origin === "worker") {
@@ -308,6 +322,7 @@ export class Supervisor {
     const { spec, worktree } = this.placeInWorktree(given);
     const proc = new ManagedProcess(spec, {
       worktree,
+      hideFromSandbox: [this.paths.home, this.paths.socket],
       clock: this.clock,
       logPath: logFile(this.paths, spec.name),
       markerPrefix: this.markerPrefix,
@@ -316,8 +331,6 @@ export class Supervisor {
         TEND_DIR: this.options.dir,
         TEND_SPAWN_MODE: this.spawnMode,
         TEND_CAPACITY: String(this.capacity),
-        TEND_SANDBOX: "0",
-        TEND_PERMISSION_MODE: "full",
       },
       onChange: (record, notice, level) => this.onChange(record, notice, level),
       onLine: (name, stream, line, partial) => {
@@ -347,12 +360,50 @@ export class Supervisor {
     return running.length >= this.capacity;
   }
 
+  /**
+   * Starts the blocked processes whose dependencies are met and parks those whose dependencies
+   * failed (so nothing waits forever); the rest say what they wait for. Runs after the current
+   * change has been handled, never inside it.
+   */
+  private checkDependencies(): void {
+    if (this.dependencyCheckPending || this.blocked.size === 0) return;
+    this.dependencyCheckPending = true;
+    queueMicrotask(() => {
+      this.dependencyCheckPending = false;
+      for (const proc of [...this.blocked]) {
+        const verdicts = Object.entries(proc.spec.dependsOn ?? {}).map(([dep, condition]) => {
+          const p = this.processes.get(dep);
+          const status = p && {
+            state: p.state,
+            hasProbe: p.spec.ready !== undefined,
+            exitCode: p.record().status.exitCode,
+            exitSignal: p.record().status.exitSignal,
+            reason: p.record().status.reason,
+          };
+          return dependencyVerdict(condition, status, dep);
+        });
+        const failed = verdicts.find((v) => v.kind === "failed");
+        const waiting = verdicts.find((v) => v.kind === "waiting");
+        if (failed) {
+          this.blocked.delete(proc);
+          proc.markParked(failed.reason);
+        } else if (waiting) {
+          proc.markWaiting(waiting.reason);
+        } else {
+          this.blocked.delete(proc);
+          if (this.atCapacity(proc)) {
+            this.queue.push(proc);
+            proc.markWaiting("queued: at capacity");
+          } else this.startOne(proc);
+        }
+      }
+    });
+  }
+
   private dequeue(proc: ManagedProcess): void {
     const i = this.queue.indexOf(proc);
-    if (i !== -1) {
-      this.queue.splice(i, 1);
-      proc.markStopped("removed from the queue before it started");
-    }
+    if (i !== -1) this.queue.splice(i, 1);
+    if (this.blocked.delete(proc) || i !== -1) proc.markStopped("stopped before it started");
   }
 
   private startQueued(): void {
@@ -375,6 +426,7 @@ export class Supervisor {
     if (notice) this.events.notice?.(record.spec.name, notice, level);
     for (const l of this.listeners.get(record.spec.name) ?? []) l.change?.(record);
     if (isSettled(record.status.state)) queueMicrotask(() => this.startQueued());
+    this.checkDependencies();
     this.events.change?.(record);
   }
 }

@@ -3,15 +3,20 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   BACKOFF_FIELDS,
+  DEPENDENCY_CONDITIONS,
   LOG_FIELDS,
   MAX_EXIT_CODE,
+  MAX_PORT,
   PROCESS_FIELDS,
+  READY_CHECKS,
+  READY_FIELDS,
   RESTART_MODES,
   TOP_LEVEL_FIELDS,
   parseConfig,
 } from "../../src/core/config";
 import { parseDuration, parseSize } from "../../src/core/duration";
 import { NAME_PATTERN } from "../../src/core/names";
+import { DEFAULT_PROBE_HOST, PROBE_DEFAULTS } from "../../src/core/probe-spec";
 import { SIGNAL_NAMES, WORKER_DEFAULTS } from "../../src/core/process-spec";
 
 // Read as text rather than imported, so a JSON syntax error fails here with a clear message.
@@ -78,6 +83,21 @@ describe("the schema lists exactly what the parser accepts", () => {
     expect(log.additionalProperties).toBe(false);
   });
 
+  test("ready fields: exactly one check, status only for http, host only for port", () => {
+    const ready = processProps.ready;
+    expect(Object.keys(ready.properties)).toEqual([...READY_FIELDS]);
+    expect(ready.additionalProperties).toBe(false);
+    expect(ready.oneOf).toEqual(READY_CHECKS.map((kind) => ({ required: [kind] })));
+    expect(ready.dependentRequired).toEqual({ status: ["http"], host: ["port"] });
+    expect(ready.properties.port).toMatchObject({ type: "integer", minimum: 1, maximum: MAX_PORT });
+  });
+
+  test("dependency conditions", () => {
+    const [list, table] = processProps.depends_on.oneOf;
+    expect(list.items).toEqual({ $ref: "#/$defs/name" });
+    expect(table.additionalProperties.enum).toEqual([...DEPENDENCY_CONDITIONS]);
+  });
+
   test("restart modes", () => {
     expect(processProps.restart.enum).toEqual([...RESTART_MODES]);
   });
@@ -104,12 +124,20 @@ describe("the schema lists exactly what the parser accepts", () => {
           .filter(([, node]) => node.default !== undefined || node.properties)
           .map(([key, node]) => [key, node.properties ? defaultsOf(node.properties) : node.default]),
       );
-    const fromSchema = { command: "x", ...defaultsOf(processProps) };
-    // Every field but command and the free-form ones (cwd, env) documents a default.
-    expect(sorted(Object.keys(fromSchema))).toEqual(sorted(PROCESS_FIELDS.filter((f) => f !== "cwd" && f !== "env")));
+    const { ready: readyDefaults, ...documented } = defaultsOf(processProps);
+    const fromSchema = { command: "x", ...documented };
+    // Every field but command, the free-form ones (cwd, env), the optional tables and the
+    // sandbox's options (which mean something only with sandbox = true) documents a default.
+    const free = ["cwd", "env", "ready", "depends_on", "permission_mode", "allow_net"];
+    expect(sorted(Object.keys(fromSchema))).toEqual(sorted(PROCESS_FIELDS.filter((f) => !free.includes(f))));
     const [spec] = parseConfig(JSON.stringify({ processes: { web: fromSchema } }), "json", "tend.json");
     const { name, command, shell, ...rest } = spec!;
     expect(rest).toEqual({ ...WORKER_DEFAULTS });
+
+    // A probe has no default check, so one is added to see the defaults of the rest.
+    const probed = { command: "x", ready: { port: 5432, ...readyDefaults } };
+    const [withProbe] = parseConfig(JSON.stringify({ processes: { web: probed } }), "json", "tend.json");
+    expect(withProbe!.ready).toEqual({ check: { kind: "port", host: DEFAULT_PROBE_HOST, port: 5432 }, ...PROBE_DEFAULTS });
   });
 
   test("duration and size examples parse, and match the schema's patterns", () => {
@@ -119,6 +147,7 @@ describe("the schema lists exactly what the parser accepts", () => {
       expect(duration.test(example)).toBe(true);
     }
     for (const bad of ["10", "1 minute", "s", ""]) expect(duration.test(bad)).toBe(false);
+    expect(defs.duration.oneOf[1]).toEqual({ const: 0 });
 
     const size = new RegExp(defs.size.oneOf[0].pattern);
     for (const example of defs.size.examples) {

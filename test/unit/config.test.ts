@@ -42,6 +42,8 @@ stop_signal = "INT"
 stop_grace = "1m30s"
 tty = true
 log = { max_size = "1MiB", max_files = 5 }
+ready = { http = "http://127.0.0.1:3000/health", status = [200, 204], interval = "50ms", timeout = "30s" }
+depends_on = ["api"]
 
 [processes.api]
 command = ["bun", "api.ts", "--port", "4000"]
@@ -71,6 +73,12 @@ processes:
     log:
       max_size: 1MiB
       max_files: 5
+    ready:
+      http: http://127.0.0.1:3000/health
+      status: [200, 204]
+      interval: 50ms
+      timeout: 30s
+    depends_on: [api]
   api:
     command:
       - bun
@@ -96,6 +104,8 @@ const FULL_JSON = JSON.stringify(
         stop_grace: "1m30s",
         tty: true,
         log: { max_size: "1MiB", max_files: 5 },
+        ready: { http: "http://127.0.0.1:3000/health", status: [200, 204], interval: "50ms", timeout: "30s" },
+        depends_on: ["api"],
       },
       api: { command: ["bun", "api.ts", "--port", "4000"] },
     },
@@ -125,6 +135,13 @@ const FULL_SPECS: ProcessSpec[] = [
     tty: true,
     log: { maxBytes: 1024 * 1024, maxFiles: 5 },
     origin: "worker",
+    ready: {
+      check: { kind: "http", url: "http://127.0.0.1:3000/health", statuses: [200, 204] },
+      intervalMs: 50,
+      attemptTimeoutMs: 1000,
+      timeoutMs: 30_000,
+    },
+    dependsOn: { api: "ready" },
   },
   {
     name: "api",
@@ -200,17 +217,15 @@ processes:
     expect(api?.restart.mode).toBe("on-failure");
   });
 
-  test("bare numbers are milliseconds and bytes, and SIG-less signals are normalised", () => {
+  test("a bare 0 is a duration, bare numbers are bytes, and SIG-less signals are normalised", () => {
     const text = `
 [processes.web]
 command = "x"
-stop_grace = 2500
 min_uptime = 0
 stop_signal = "HUP"
 log = { max_size = 4096 }
 `;
     const [web] = parseConfig(text, "toml", "tend.toml");
-    expect(web?.graceMs).toBe(2500);
     expect(web?.restart.minUptimeMs).toBe(0);
     expect(web?.stopSignal).toBe("SIGHUP");
     expect(web?.log.maxBytes).toBe(4096);
@@ -400,7 +415,7 @@ describe("process names", () => {
 describe("fields", () => {
   test("unknown field with a typo suggestion", () => {
     expect(message('[processes.web]\ncomand = "bun server.ts"\n', "toml")).toBe(
-      'tend.toml:2: process "web": field "comand": unknown (did you mean "command"?); known fields are command, cwd, env, restart, backoff, min_uptime, max_rapid_failures, park_exit_codes, stop_signal, stop_grace, tty, log',
+      'tend.toml:2: process "web": field "comand": unknown (did you mean "command"?); known fields are command, cwd, env, restart, backoff, min_uptime, max_rapid_failures, park_exit_codes, stop_signal, stop_grace, tty, log, ready, depends_on, sandbox, permission_mode, allow_net',
     );
     expect(message("processes:\n  web:\n    command: x\n    stopSignal: TERM\n", "yaml")).toStartWith(
       'tend.yaml:4: process "web": field "stopSignal": unknown (did you mean "stop_signal"?); known fields are command,',
@@ -409,7 +424,7 @@ describe("fields", () => {
 
   test("unknown field without a suggestion", () => {
     expect(message('[processes.web]\ncommand = "x"\nhealthcheck = "/"\n', "toml")).toBe(
-      'tend.toml:3: process "web": field "healthcheck": unknown; known fields are command, cwd, env, restart, backoff, min_uptime, max_rapid_failures, park_exit_codes, stop_signal, stop_grace, tty, log',
+      'tend.toml:3: process "web": field "healthcheck": unknown; known fields are command, cwd, env, restart, backoff, min_uptime, max_rapid_failures, park_exit_codes, stop_signal, stop_grace, tty, log, ready, depends_on, sandbox, permission_mode, allow_net',
     );
   });
 
@@ -489,6 +504,18 @@ describe("fields", () => {
     );
     expect(message('[processes.web]\ncommand = "x"\nstop_grace = true\n', "toml")).toBe(
       'tend.toml:3: process "web": field "stop_grace": expected a duration such as "500ms" or "10s", got true',
+    );
+  });
+
+  test("bare numbers other than 0 need a unit, so 30 is never read as 30 ms", () => {
+    expect(message('[processes.web]\ncommand = "x"\nstop_grace = 30\n', "toml")).toBe(
+      'tend.toml:3: process "web": field "stop_grace": expected a duration with a unit, such as "30s" or "30ms", got 30',
+    );
+    expect(message("processes:\n  web:\n    command: x\n    backoff:\n      initial: 1.5\n", "yaml")).toBe(
+      'tend.yaml:5: process "web": field "backoff.initial": expected a duration with a unit, such as "1.5s" or "1.5ms", got 1.5',
+    );
+    expect(message('{"processes": {"web": {"command": "x", "ready": {"port": 80, "timeout": 60}}}}', "json")).toBe(
+      'tend.json:1: process "web": field "ready.timeout": expected a duration with a unit, such as "60s" or "60ms", got 60',
     );
   });
 
@@ -602,6 +629,195 @@ env = { A = {} }
   });
 });
 
+describe("ready", () => {
+  const ready = (table: string) => `[processes.web]\ncommand = "x"\nready = ${table}\n`;
+  const probeOf = (table: string) => parseConfig(ready(table), "toml", "tend.toml")[0]!.ready;
+
+  test("each kind of check, with the defaults filled in", () => {
+    const timing = { intervalMs: 100, attemptTimeoutMs: 1000, timeoutMs: 60_000 };
+    expect(probeOf('{ http = "https://example.test/health" }')).toEqual({
+      check: { kind: "http", url: "https://example.test/health", statuses: null },
+      ...timing,
+    });
+    expect(probeOf("{ port = 5432 }")).toEqual({ check: { kind: "port", host: "127.0.0.1", port: 5432 }, ...timing });
+    expect(probeOf('{ port = 6379, host = "::1" }')).toEqual({ check: { kind: "port", host: "::1", port: 6379 }, ...timing });
+    expect(probeOf('{ log = "listening on \\\\d+" }')).toEqual({ check: { kind: "log", pattern: "listening on \\d+" }, ...timing });
+    expect(probeOf('{ cmd = "pg_isready", interval = "1s", attempt_timeout = "5s", timeout = "2m" }')).toEqual({
+      check: { kind: "cmd", command: "pg_isready" },
+      intervalMs: 1000,
+      attemptTimeoutMs: 5000,
+      timeoutMs: 120_000,
+    });
+  });
+
+  test("a process without ready has no probe", () => {
+    expect("ready" in parseConfig('[processes.web]\ncommand = "x"\n', "toml", "tend.toml")[0]!).toBe(false);
+  });
+
+  test("exactly one check", () => {
+    expect(message(ready('{ timeout = "5s" }'), "toml")).toBe(
+      'tend.toml:3: process "web": field "ready": expected one of http, port, log, cmd, got none of them',
+    );
+    expect(message(ready('{ http = "http://x/", port = 80 }'), "toml")).toBe(
+      'tend.toml:3: process "web": field "ready.port": expected only one of http, port, log, cmd, got http and port',
+    );
+    expect(message(ready('"http://x/"'), "toml")).toBe(
+      'tend.toml:3: process "web": field "ready": expected a table with one of http, port, log, cmd, got "http://x/"',
+    );
+    expect(message(ready('{ tcp = 80 }'), "toml")).toStartWith(
+      'tend.toml:3: process "web": field "ready.tcp": unknown; known fields are http, port, log, cmd, status, host,',
+    );
+  });
+
+  test("http", () => {
+    expect(message(ready('{ http = "ftp://x/" }'), "toml")).toBe(
+      'tend.toml:3: process "web": field "ready.http": expected an http:// or https:// URL, not ftp:, got "ftp://x/"',
+    );
+    expect(message(ready('{ http = "localhost:3000" }'), "toml")).toBe(
+      'tend.toml:3: process "web": field "ready.http": expected an http:// or https:// URL, not localhost:, got "localhost:3000"',
+    );
+    expect(message(ready('{ http = "no url" }'), "toml")).toBe(
+      'tend.toml:3: process "web": field "ready.http": expected an http:// or https:// URL, got "no url"',
+    );
+    expect(message(ready('{ http = "http://x/", status = [200, 99] }'), "toml")).toBe(
+      'tend.toml:3: process "web": field "ready.status[1]": expected a whole number from 100 to 599, got 99',
+    );
+    expect(message(ready('{ http = "http://x/", status = 200 }'), "toml")).toBe(
+      'tend.toml:3: process "web": field "ready.status": expected an array of HTTP status codes, got 200',
+    );
+    expect(message(ready("{ port = 80, status = [200] }"), "toml")).toBe(
+      'tend.toml:3: process "web": field "ready.status": applies to an http probe only',
+    );
+  });
+
+  test("port", () => {
+    expect(message(ready("{ port = 0 }"), "toml")).toBe(
+      'tend.toml:3: process "web": field "ready.port": expected a whole number from 1 to 65535, got 0',
+    );
+    expect(message(ready('{ port = "5432" }'), "toml")).toBe(
+      'tend.toml:3: process "web": field "ready.port": expected a whole number from 1 to 65535, got "5432"',
+    );
+    expect(message(ready('{ log = "up", host = "db" }'), "toml")).toBe(
+      'tend.toml:3: process "web": field "ready.host": applies to a port probe only',
+    );
+  });
+
+  test("log and cmd", () => {
+    expect(message(ready('{ log = "(listening" }'), "toml")).toBe(
+      'tend.toml:3: process "web": field "ready.log": invalid regular expression: missing ), got "(listening"',
+    );
+    expect(message(ready('{ log = "" }'), "toml")).toBe(
+      'tend.toml:3: process "web": field "ready.log": expected a regular expression as a non-empty string, got ""',
+    );
+    expect(message(ready('{ cmd = "  " }'), "toml")).toBe(
+      'tend.toml:3: process "web": field "ready.cmd": expected a command (run with sh -c) as a non-empty string, got "  "',
+    );
+  });
+
+  test("durations must be longer than 0", () => {
+    expect(message(ready('{ port = 80, interval = "0s" }'), "toml")).toBe(
+      'tend.toml:3: process "web": field "ready.interval": expected a duration longer than 0, got "0s"',
+    );
+    expect(message(ready("{ port = 80, timeout = 0 }"), "toml")).toBe(
+      'tend.toml:3: process "web": field "ready.timeout": expected a duration longer than 0, got 0',
+    );
+  });
+
+  test("a sub-table in YAML is located on the line of the bad key", () => {
+    const text = "processes:\n  web:\n    command: x\n    ready:\n      port: 80\n      interval: soon\n";
+    expect(message(text, "yaml")).toBe(
+      'tend.yaml:6: process "web": field "ready.interval": invalid duration "soon": expected a number with a unit, like 500ms, 2s, 1m30s or 1h',
+    );
+  });
+});
+
+describe("depends_on", () => {
+  const dependsOf = (text: string) =>
+    Object.fromEntries(parseConfig(text, "toml", "tend.toml").map((s) => [s.name, s.dependsOn]));
+
+  test("a list waits for each to be ready; a table names the condition", () => {
+    const text = `
+[processes.db]
+command = "db"
+[processes.migrate]
+command = "migrate"
+depends_on = ["db"]
+[processes.cache]
+command = "cache"
+depends_on = []
+[processes.web]
+command = "web"
+depends_on = { db = "ready", migrate = "completed", cache = "started" }
+`;
+    expect(dependsOf(text)).toEqual({
+      db: undefined,
+      migrate: { db: "ready" },
+      cache: undefined,
+      web: { db: "ready", migrate: "completed", cache: "started" },
+    });
+  });
+
+  test("YAML and JSON read the same", () => {
+    const yaml = "processes:\n  db:\n    command: db\n  web:\n    command: web\n    depends_on:\n      db: started\n";
+    expect(parseConfig(yaml, "yaml", "tend.yaml")[1]!.dependsOn).toEqual({ db: "started" });
+    const json = '{"processes": {"web": {"command": "web", "depends_on": ["db"]}, "db": {"command": "db"}}}';
+    expect(parseConfig(json, "json", "tend.json")[0]!.dependsOn).toEqual({ db: "ready" });
+  });
+
+  test("an unknown name, with a suggestion", () => {
+    const text = '[processes.db]\ncommand = "db"\n\n[processes.web]\ncommand = "web"\ndepends_on = ["dbb"]\n';
+    const error = configError(text, "toml");
+    expect(error.message).toBe('tend.toml:6: process "web": field "depends_on": no process named "dbb" (did you mean "db"?)');
+    expect(error.exitCode).toBe(2);
+    expect(message('[processes.web]\ncommand = "web"\ndepends_on = { redis = "started" }\n', "toml")).toBe(
+      'tend.toml:3: process "web": field "depends_on": no process named "redis"',
+    );
+  });
+
+  test("a process depending on itself", () => {
+    expect(message('[processes.web]\ncommand = "web"\ndepends_on = ["web"]\n', "toml")).toBe(
+      'tend.toml:3: process "web": field "depends_on": a process cannot depend on itself',
+    );
+  });
+
+  test("a cycle is named by its path", () => {
+    const text = `
+[processes.web]
+command = "web"
+depends_on = ["api"]
+
+[processes.api]
+command = "api"
+depends_on = { worker = "started" }
+
+[processes.worker]
+command = "worker"
+depends_on = { web = "completed" }
+`;
+    const error = configError(text, "toml");
+    expect(error.message).toBe('tend.toml:4: process "web": field "depends_on": dependency cycle: web -> api -> worker -> web');
+    expect(error.exitCode).toBe(2);
+    const yaml = "processes:\n  web:\n    command: web\n    depends_on: [api]\n  api:\n    command: api\n    depends_on: [web]\n";
+    expect(message(yaml, "yaml")).toBe('tend.yaml:4: process "web": field "depends_on": dependency cycle: web -> api -> web');
+  });
+
+  test("bad shapes and conditions", () => {
+    const withDb = (value: string) => `[processes.db]\ncommand = "db"\n[processes.web]\ncommand = "web"\ndepends_on = ${value}\n`;
+    expect(message(withDb('"db"'), "toml")).toBe(
+      'tend.toml:5: process "web": field "depends_on": expected an array of process names or a table of name = one of "started", "ready", "completed", got "db"',
+    );
+    expect(message(withDb('{ db = "healthy" }'), "toml")).toBe(
+      'tend.toml:5: process "web": field "depends_on.db": expected one of "started", "ready", "completed", got "healthy"',
+    );
+    expect(message(withDb('["db", 1]'), "toml")).toBe(
+      'tend.toml:5: process "web": field "depends_on[1]": expected a process name as a non-empty string, got 1',
+    );
+    expect(message(withDb('["db", "db"]'), "toml")).toBe(
+      'tend.toml:5: process "web": field "depends_on[1]": "db" is listed twice',
+    );
+  });
+});
+
 describe("syntax errors", () => {
   test("TOML", () => {
     expect(message('[processes.web]\ncommand = "bun\ntty = true\n', "toml")).toBe(
@@ -689,6 +905,23 @@ describe("Procfile", () => {
   test("the file name in messages is the one given", () => {
     expect(configError("oops\n", "procfile", "/srv/app/Procfile.dev").message).toBe(
       '/srv/app/Procfile.dev:1: expected "name: command", got "oops"',
+    );
+  });
+});
+
+describe("sandbox", () => {
+  test("sandbox = true confines with workspace-write by default; its options need it", () => {
+    const [on] = parseConfig('[processes.a]\ncommand = "x"\nsandbox = true\n', "toml", "tend.toml");
+    expect(on!.sandbox).toEqual({ mode: "workspace-write", allowNet: false });
+    const [ro] = parseConfig('[processes.a]\ncommand = "x"\nsandbox = true\npermission_mode = "read-only"\nallow_net = true\n', "toml", "tend.toml");
+    expect(ro!.sandbox).toEqual({ mode: "read-only", allowNet: true });
+    const [off] = parseConfig('[processes.a]\ncommand = "x"\n', "toml", "tend.toml");
+    expect(off!.sandbox).toBeUndefined();
+    expect(message('[processes.a]\ncommand = "x"\npermission_mode = "read-only"\n', "toml")).toBe(
+      'tend.toml:3: process "a": field "permission_mode": applies only with sandbox = true',
+    );
+    expect(message('[processes.a]\ncommand = "x"\nsandbox = true\npermission_mode = "none"\n', "toml")).toStartWith(
+      'tend.toml:4: process "a": field "permission_mode": expected one of',
     );
   });
 });

@@ -1,4 +1,7 @@
 import type { ArgsDef } from "citty";
+import { UsageError } from "../../core/errors";
+import type { ProbeFlags } from "../../core/probe-spec";
+import { DEFAULT_PERMISSION_MODE, type PermissionMode, type SandboxSettings } from "../../core/sandbox-settings";
 
 /** Argument groups several commands share; spread into a command's `args`. */
 
@@ -26,4 +29,63 @@ export function repeatedOption(rawArgs: string[], names: string[]): string[] {
     }
   }
   return values;
+}
+
+/** Readiness probe options, shared by bg, wait and run. */
+export const probeArgs = {
+  "ready-http": { type: "string", description: "Ready when this URL answers 2xx/3xx (or --ready-status)" },
+  "ready-status": { type: "string", description: "Status codes that count as ready, e.g. 200,204" },
+  "ready-port": { type: "string", description: "Ready when a TCP connect to [host:]port succeeds (host 127.0.0.1)" },
+  "ready-log": { type: "string", description: "Ready when an output line matches this regular expression" },
+  "ready-cmd": { type: "string", description: "Ready when this shell command exits 0" },
+  "ready-interval": { type: "string", description: "Time between probe attempts (default: 100ms)" },
+  "ready-attempt-timeout": { type: "string", description: "Time one attempt may take (default: 1s)" },
+  timeout: { type: "string", description: "Give up waiting after this long (default: 60s)" },
+  tail: { type: "string", description: "Log lines shown when it fails (default: 50)" },
+} as const satisfies ArgsDef;
+
+export function probeFlagsOf(args: Record<string, unknown>): ProbeFlags {
+  const s = (k: string) => (typeof args[k] === "string" ? (args[k] as string) : undefined);
+  return {
+    http: s("ready-http"),
+    status: s("ready-status"),
+    port: s("ready-port"),
+    log: s("ready-log"),
+    cmd: s("ready-cmd"),
+    interval: s("ready-interval"),
+    attemptTimeout: s("ready-attempt-timeout"),
+    timeout: s("timeout"),
+  };
+}
+
+export function tailOf(args: Record<string, unknown>): number {
+  const raw = args.tail;
+  if (raw === undefined) return 50;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--tail: expected a whole number, got "${raw}"`);
+  return n;
+}
+
+/** Probe timing options mean nothing without a probe; saying so beats ignoring them. */
+export function rejectStrayProbeOptions(args: Record<string, unknown>): void {
+  for (const flag of ["ready-status", "ready-interval", "ready-attempt-timeout", "timeout", "tail"]) {
+    if (args[flag] !== undefined) throw new UsageError(`--${flag} needs a readiness probe (--ready-http, --ready-port, --ready-log or --ready-cmd)`);
+  }
+}
+
+/** Confinement options, shared by start and bg. */
+export const sandboxArgs = {
+  sandbox: { type: "boolean", description: "Run confined with bubblewrap (Linux): read-only filesystem, private /tmp, no network" },
+  "permission-mode": { type: "enum", options: ["read-only", "workspace-write", "full"], description: "With --sandbox: what it may write (default: workspace-write = its working directory)" },
+  "allow-net": { type: "boolean", description: "With --sandbox: keep the network" },
+} as const satisfies ArgsDef;
+
+export function sandboxOf(args: Record<string, unknown>): SandboxSettings | undefined {
+  if (!args.sandbox) {
+    if (args["permission-mode"] !== undefined || args["allow-net"] !== undefined) {
+      throw new UsageError("--permission-mode and --allow-net go with --sandbox");
+    }
+    return undefined;
+  }
+  return { mode: (args["permission-mode"] as PermissionMode | undefined) ?? DEFAULT_PERMISSION_MODE, allowNet: args["allow-net"] === true };
 }

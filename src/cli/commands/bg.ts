@@ -11,7 +11,14 @@ import { ApiClient } from "../../client/api-client";
 import { ensureSupervisor } from "../../client/ensure-supervisor";
 import { parseEnvAssignment, readEnvFile } from "../../client/env-input";
 import { layout, tendHome } from "../../platform/paths";
-import { commandAfterDashes, jsonArg, repeatedOption } from "./_shared";
+import { describeProbe, probeFromFlags } from "../../core/probe-spec";
+import { waitOn } from "../../client/wait";
+import { Progress } from "../progress";
+import { failureLine, readyAfter, reportNotReady } from "../readiness-report";
+import { commandAfterDashes, jsonArg, probeArgs, probeFlagsOf, rejectStrayProbeOptions, repeatedOption, sandboxArgs, sandboxOf, tailOf } from "./_shared";
+
+/** The probe gives up by itself at its timeout; the wait allows it a moment to say so. */
+const PROBE_GRACE_MS = 2000;
 
 function sizeArg(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -34,6 +41,8 @@ export default defineCommand({
     replace: { type: "boolean", description: "End a session of the same name first instead of refusing" },
     "log-max-size": { type: "string", description: "Rotate its log at this size (default: 10MiB)" },
     "log-max-files": { type: "string", description: "Log files kept, counting the current one (default: 3)" },
+    ...probeArgs,
+    ...sandboxArgs,
     ...jsonArg,
   },
   async run({ args, rawArgs }) {
@@ -53,6 +62,10 @@ export default defineCommand({
     if (maxFiles !== undefined && !(Number.isInteger(maxFiles) && maxFiles >= 1)) {
       throw new UsageError(`--log-max-files: expected a whole number of at least 1, got "${args["log-max-files"]}"`);
     }
+    const probe = probeFromFlags(probeFlagsOf(args));
+    if (!probe) rejectStrayProbeOptions(args);
+    const tail = tailOf(args);
+    const sandbox = sandboxOf(args);
     const defaults = defaultsFor("session");
     const spec = {
       ...defaults,
@@ -63,21 +76,41 @@ export default defineCommand({
       env,
       tty: args.tty === true,
       restart: { ...defaults.restart, mode: (args.restart as RestartMode | undefined) ?? defaults.restart.mode },
+      ...(probe ? { ready: probe } : {}),
+      ...(sandbox ? { sandbox } : {}),
       log: { maxBytes: sizeArg("--log-max-size", args["log-max-size"]) ?? defaults.log.maxBytes, maxFiles: maxFiles ?? defaults.log.maxFiles },
     };
 
     const paths = layout(tendHome());
     let created: CreatedBody;
+    let api: ApiClient;
     try {
-      const info = await ensureSupervisor(paths, process.cwd());
-      created = await new ApiClient(info.socket).post<CreatedBody>("/v1/processes", { processes: [spec], replace: args.replace === true });
+      api = new ApiClient((await ensureSupervisor(paths, process.cwd())).socket);
+      created = await api.post<CreatedBody>("/v1/processes", { processes: [spec], replace: args.replace === true });
     } catch (error) {
       // An on-demand supervisor may have left between our look and our request: once more.
       if (!(error instanceof TendError) || error.code !== "unreachable") throw error;
-      const info = await ensureSupervisor(paths, process.cwd());
-      created = await new ApiClient(info.socket).post<CreatedBody>("/v1/processes", { processes: [spec], replace: args.replace === true });
+      api = new ApiClient((await ensureSupervisor(paths, process.cwd())).socket);
+      created = await api.post<CreatedBody>("/v1/processes", { processes: [spec], replace: args.replace === true });
     }
-    const record = created.records[0]!;
+    let record = created.records[0]!;
+    const name = record.spec.name;
+    if (probe) {
+      const progress = args.json ? null : new Progress(`waiting for ${name} to be ready (${describeProbe(probe)})`);
+      const answer = await waitOn(api, name, "ready", probe.timeoutMs + PROBE_GRACE_MS);
+      const waited = progress?.elapsed() ?? 0;
+      if (answer.outcome !== "ready") {
+        const line = failureLine(name, answer.outcome, answer.record, waited);
+        progress?.stop();
+        await reportNotReady(paths, name, line, tail);
+        if (args.json) process.stdout.write(`${JSON.stringify({ name, pid: answer.record?.status.pid ?? null, state: answer.record?.status.state ?? null, ready: false, reason: line })}\n`);
+        return 1;
+      }
+      record = answer.record ?? record;
+      progress?.succeed(`${name} ready after ${readyAfter(record)} (pid ${record.status.pid})`);
+      if (args.json) process.stdout.write(`${JSON.stringify({ name, pid: record.status.pid, state: record.status.state, ready: true, readyAt: record.status.readyAt })}\n`);
+      return 0;
+    }
     if (args.json) {
       process.stdout.write(`${JSON.stringify({ name: record.spec.name, pid: record.status.pid, state: record.status.state })}\n`);
     } else if (record.status.state === "queued") {

@@ -1,10 +1,100 @@
 import { defineCommand } from "citty";
-import { TendError } from "../../core/errors";
+import { readLogs, type LogEntry, type LogsRequest } from "../../client/logs";
+import { parseTimestamp, type StreamName } from "../../core/cri";
+import { parseDuration } from "../../core/duration";
+import { UsageError } from "../../core/errors";
+import type { LogFilter } from "../../platform/log-files";
+import { layout, tendHome } from "../../platform/paths";
+import { colorEnabled, colorFor, dim, paint } from "../colors";
+import { jsonArg } from "./_shared";
+
+const HINT = 'see "tend logs --help"';
+
+function filterFrom(args: { tail?: string; since?: string; stream?: string }): LogFilter {
+  const filter: LogFilter = {};
+  if (args.tail !== undefined) {
+    if (!/^\d+$/.test(args.tail)) throw new UsageError(`invalid -n "${args.tail}": expected a number of lines`, HINT);
+    filter.tail = Number(args.tail);
+  }
+  if (args.since !== undefined) {
+    let ns = parseTimestamp(args.since);
+    if (ns === null) {
+      try {
+        ns = BigInt(Date.now() - parseDuration(args.since)) * 1_000_000n;
+      } catch {
+        throw new UsageError(`invalid --since "${args.since}": expected a duration like 10m or a time like 2026-11-24T03:26:19Z`, HINT);
+      }
+    }
+    filter.sinceNs = ns;
+  }
+  if (args.stream !== undefined) {
+    if (args.stream !== "stdout" && args.stream !== "stderr") throw new UsageError(`invalid --stream "${args.stream}": expected stdout or stderr`, HINT);
+    filter.stream = args.stream as StreamName;
+  }
+  return filter;
+}
+
+/** Writes and, when the reader of our stdout lags, waits: the wait reaches the supervisor as backpressure. */
+function write(text: string): Promise<void> | void {
+  if (process.stdout.write(text)) return;
+  return new Promise((resolve) => process.stdout.once("drain", resolve));
+}
+
+function formatter(names: string[], prefixed: boolean, timestamps: boolean, json: boolean): (e: LogEntry) => string {
+  if (json) {
+    return (e) => {
+      const time = Number((parseTimestamp(e.ts) ?? 0n) / 1_000_000n);
+      return `${JSON.stringify({ name: e.name, time, ts: e.ts, stream: e.stream, text: e.text })}\n`;
+    };
+  }
+  const color = colorEnabled(process.stdout);
+  const width = Math.max(0, ...names.map((n) => n.length));
+  const prefixes = new Map(names.map((n) => [n, `${paint(n.padEnd(width), colorFor(n), color)} ${dim("|", color)} `]));
+  return (e) => `${prefixed ? prefixes.get(e.name) : ""}${timestamps ? `${dim(e.ts, color)} ` : ""}${e.text}\n`;
+}
 
 export default defineCommand({
-  meta: { name: "logs", description: "(not available yet)" },
-  args: {},
-  run() {
-    throw new TendError("tend logs is not available yet", "not_implemented");
+  meta: { name: "logs", description: "Print the output of processes (-f to follow it live)" },
+  args: {
+    names: { type: "positional", required: false, description: "Processes to show (several interleave by time)" },
+    all: { type: "boolean", description: "Every process" },
+    follow: { type: "boolean", alias: "f", description: "Keep printing new lines until the processes end for good" },
+    tail: { type: "string", alias: "n", description: "Only the last N lines of each process" },
+    since: { type: "string", description: "Only lines since a duration ago (10m) or an RFC 3339 time" },
+    timestamps: { type: "boolean", alias: "t", description: "Prefix each line with its time" },
+    stream: { type: "string", description: "Only stdout or stderr" },
+    ...jsonArg,
+  },
+  async run({ args }) {
+    const names = args._.map(String);
+    if (names.length === 0 && !args.all) throw new UsageError("give one or more names, or --all", HINT);
+    if (names.length > 0 && args.all) throw new UsageError("give names or --all, not both", HINT);
+    const req: LogsRequest = { names, all: args.all === true, follow: args.follow === true, filter: filterFrom(args) };
+    // A reader that went away (`| head`) is not an error.
+    process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(0);
+      throw error;
+    });
+    let format: (e: LogEntry) => string = () => "";
+    const outcome = await readLogs(layout(tendHome()), req, {
+      start(resolved) {
+        format = formatter(resolved, req.all || resolved.length > 1, args.timestamps === true, args.json === true);
+      },
+      lines(batch) {
+        let text = "";
+        for (const e of batch) text += format(e);
+        return write(text);
+      },
+    });
+    if (outcome.kind === "dropped") {
+      process.stderr.write("tend: log stream dropped: reader too slow\n");
+      return 1;
+    }
+    if (outcome.kind === "offline" && req.follow && outcome.stillRunning.length > 0) {
+      process.stderr.write(
+        `tend: no supervisor is running, so nothing more will come (${outcome.stillRunning.join(", ")} ${outcome.stillRunning.length === 1 ? "was" : "were"} still running when last recorded; see "tend status")\n`,
+      );
+    }
+    return 0;
   },
 });

@@ -16,7 +16,7 @@ import type { SupervisorInfo } from "../../core/supervisor-info";
 import { followOutput } from "../follow-output";
 import { runSupervisor } from "../../supervisor/run";
 import { LinePrinter } from "../line-printer";
-import { commandAfterDashes } from "./_shared";
+import { commandAfterDashes, sandboxArgs, sandboxOf } from "./_shared";
 
 function displayPath(file: string): string {
   const rel = path.relative(process.cwd(), file);
@@ -65,10 +65,15 @@ export default defineCommand({
     name: { type: "string", description: "A name for this supervisor, shown by status" },
     capacity: { type: "string", description: "Most sessions running at once; the rest wait, queued (default: 0 = no limit)" },
     "spawn-mode": { type: "enum", options: ["same-dir", "worktree"], description: "worktree: each process in its own git worktree of --dir" },
+    ...sandboxArgs,
   },
   async run({ args, rawArgs }) {
     const dir = path.resolve(args.dir ?? ".");
-    const { specs, source } = specsFor(dir, args.config, commandAfterDashes(rawArgs), args.detach === true);
+    const loaded = specsFor(dir, args.config, commandAfterDashes(rawArgs), args.detach === true);
+    const sandbox = sandboxOf(args);
+    // --sandbox confines every worker; a process's own `sandbox` setting in the config wins.
+    const specs = sandbox ? loaded.specs.map((s) => ({ sandbox, ...s })) : loaded.specs;
+    const source = loaded.source;
     const capacity = args.capacity === undefined ? 0 : Number(args.capacity);
     if (!Number.isInteger(capacity) || capacity < 0) throw new UsageError(`--capacity: expected a whole number (0 = no limit), got "${args.capacity}"`);
     const spawnMode = (args["spawn-mode"] as "same-dir" | "worktree" | undefined) ?? "same-dir";

@@ -1,0 +1,40 @@
+import { describeExit } from "../core/restart-policy";
+import { formatDuration } from "../core/duration";
+import type { ProcessRecord } from "../core/process-status";
+import { lastLines } from "../client/last-lines";
+import type { HomeLayout } from "../platform/paths";
+import type { WaitOutcome } from "../supervisor/api-wait";
+import { annotateError } from "./github-actions";
+
+/** Why a readiness wait failed, in one line. */
+export function failureLine(name: string, outcome: WaitOutcome, record: ProcessRecord | null, waitedMs: number): string {
+  const s = record?.status;
+  switch (outcome) {
+    case "exited":
+      return `${name} exited (${describeExit(s?.exitCode ?? null, s?.exitSignal ?? null)}) before it was ready`;
+    case "not-ready":
+      return `${name} ${s?.notReady ?? "not ready"}; it is still running (end it with "tend kill ${name}")`;
+    case "removed":
+      return `${name} was removed while waiting`;
+    default:
+      return `${name} not ready after ${formatDuration(waitedMs)}; it is still running (end it with "tend kill ${name}")`;
+  }
+}
+
+/** How long the run took to become ready, from its start. */
+export function readyAfter(record: ProcessRecord | null): string {
+  const s = record?.status;
+  return s?.readyAt && s.startedAt ? formatDuration(s.readyAt - s.startedAt) : "";
+}
+
+/**
+ * A failed readiness wait, as CI needs it: one line saying what happened (an error annotation
+ * on GitHub Actions), then the process's last log lines.
+ */
+export async function reportNotReady(paths: HomeLayout, name: string, line: string, tail: number): Promise<void> {
+  process.stderr.write(`tend: ${line}\n`);
+  annotateError(line);
+  const lines = await lastLines(paths, name, tail).catch(() => []);
+  if (lines.length === 0) return;
+  process.stderr.write(`--- last ${lines.length} line${lines.length === 1 ? "" : "s"} of ${name} ---\n${lines.join("\n")}\n---\n`);
+}

@@ -1,0 +1,52 @@
+import { systemClock } from "../core/clock";
+import { formatDuration } from "../core/duration";
+import { describeProbe, type ProbeSpec } from "../core/probe-spec";
+import type { ProcessRecord } from "../core/process-status";
+import { describeExit } from "../core/restart-policy";
+import { tendHome, layout } from "../platform/paths";
+import { ReadinessWatcher } from "../supervisor/readiness";
+import type { ApiClient } from "./api-client";
+import { readLogs } from "./logs";
+import { waitOn } from "./wait";
+
+/**
+ * `tend wait NAME --ready-…`: runs a probe given on the command line against a running process,
+ * from here. Fails as soon as the process ends; a log probe reads the process's live output.
+ */
+export function probeUntilReady(api: ApiClient, record: ProcessRecord, probe: ProbeSpec): Promise<{ ok: boolean; line: string }> {
+  const name = record.spec.name;
+  return new Promise((resolve) => {
+    let done = false;
+    const abort = new AbortController();
+    const finish = (ok: boolean, line: string) => {
+      if (done) return;
+      done = true;
+      watcher.cancel();
+      abort.abort();
+      resolve({ ok, line });
+    };
+    const watcher = new ReadinessWatcher(
+      probe,
+      { clock: systemClock, cwd: record.spec.cwd ?? process.cwd(), env: process.env as Record<string, string> },
+      {
+        ready: () => finish(true, ""),
+        timedOut: (ms, err) => finish(false, `${name} not ready after ${formatDuration(ms)} (${describeProbe(probe)})${err ? `: ${err}` : ""}`),
+      },
+    );
+    watcher.start();
+    void waitOn(api, name, "exit", probe.timeoutMs + 1000, abort.signal).then((answer) => {
+      if (answer.outcome !== "exited") return;
+      const s = answer.record?.status;
+      finish(false, `${name} exited (${describeExit(s?.exitCode ?? null, s?.exitSignal ?? null)}) before it was ready`);
+    }, () => {});
+    if (probe.check.kind === "log") {
+      void readLogs(layout(tendHome()), { names: [name], all: false, follow: true, filter: { tail: 0 } }, {
+        start() {},
+        lines(batch) {
+          if (done) throw new Error("done");
+          for (const e of batch) watcher.line(e.text);
+        },
+      }).catch(() => {});
+    }
+  });
+}

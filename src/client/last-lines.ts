@@ -1,0 +1,15 @@
+import type { HomeLayout } from "../platform/paths";
+import { readLogs } from "./logs";
+
+/** The last `n` lines of a process's log, through the supervisor while it runs. */
+export async function lastLines(paths: HomeLayout, name: string, n: number): Promise<string[]> {
+  const lines: string[] = [];
+  if (n <= 0) return lines;
+  await readLogs(paths, { names: [name], all: false, follow: false, filter: { tail: n } }, {
+    start() {},
+    lines(batch) {
+      for (const e of batch) lines.push(e.text);
+    },
+  });
+  return lines.slice(-n);
+}

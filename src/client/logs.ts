@@ -1,0 +1,144 @@
+import type { ApiErrorBody } from "../core/api-types";
+import type { StreamName } from "../core/cri";
+import { TendError } from "../core/errors";
+import { isSettled, type ProcessRecord } from "../core/process-status";
+import { LogHistory, MergedHistory, namesWithLogs, type LogFilter } from "../platform/log-files";
+import type { HomeLayout } from "../platform/paths";
+import { readProcessRecords } from "../platform/process-records";
+import { readSupervisorState } from "../platform/supervisor-file";
+import { ApiClient } from "./api-client";
+
+export interface LogsRequest {
+  /** Empty with `all`. */
+  names: string[];
+  all: boolean;
+  follow: boolean;
+  filter: LogFilter;
+}
+
+export interface LogEntry {
+  name: string;
+  ts: string;
+  stream: StreamName;
+  text: string;
+}
+
+export interface LogsSink {
+  /** The names whose lines will come, before any line. */
+  start(names: string[]): void;
+  /** Resolves when the lines are written, so a slow reader of ours slows the source down. */
+  lines(batch: LogEntry[]): void | Promise<void>;
+}
+
+export type LogsOutcome =
+  /** Nothing more to show. */
+  | { kind: "complete" }
+  /** The supervisor dropped the stream: we read more slowly than the processes wrote. */
+  | { kind: "dropped" }
+  /** Read from the files with no supervisor running; `stillRunning` names records that disagree. */
+  | { kind: "offline"; stillRunning: string[] };
+
+const BATCH_LINES = 2000;
+
+function notFound(name: string, known: string[]): TendError {
+  return new TendError(
+    `no process named "${name}"`,
+    "not_found",
+    known.length ? `known: ${known.join(", ")}` : "there are no processes; start one with tend bg or tend start",
+  );
+}
+
+function logsPath(names: string[], req: LogsRequest): string {
+  const q = new URLSearchParams();
+  for (const n of names) q.append("name", n);
+  if (req.filter.tail !== undefined) q.set("tail", String(req.filter.tail));
+  if (req.filter.sinceNs !== undefined) q.set("since", String(req.filter.sinceNs));
+  if (req.filter.stream) q.set("stream", req.filter.stream);
+  if (req.follow) q.set("follow", "1");
+  return `/v1/logs?${q}`;
+}
+
+async function apiError(res: Response): Promise<TendError> {
+  try {
+    const err = ((await res.json()) as ApiErrorBody).error;
+    return new TendError(err.message, err.code, err.hint);
+  } catch {
+    return new TendError(`supervisor answered ${res.status} to a logs request`, "bad_response");
+  }
+}
+
+/** Reads the supervisor's NDJSON log stream as it comes, a chunk at a time. */
+async function fromApi(socket: string, req: LogsRequest, sink: LogsSink): Promise<LogsOutcome> {
+  const names = req.all ? (await new ApiClient(socket).get<{ processes: ProcessRecord[] }>("/v1/processes")).processes.map((r) => r.spec.name) : req.names;
+  if (names.length === 0) {
+    sink.start([]);
+    return { kind: "complete" };
+  }
+  let res: Response;
+  try {
+    res = await fetch(`http://tend${logsPath(names, req)}`, { unix: socket });
+  } catch (error) {
+    throw new TendError(`cannot reach the supervisor at ${socket}: ${(error as Error).message}`, "unreachable", 'check it with "tend status"');
+  }
+  if (!res.ok || !res.body) throw await apiError(res);
+  sink.start(names);
+  const decoder = new TextDecoder();
+  let rest = "";
+  const reader = res.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const lines = (rest + decoder.decode(value, { stream: true })).split("\n");
+      rest = lines.pop()!;
+      const batch: LogEntry[] = [];
+      for (const line of lines) {
+        if (line === "") continue;
+        const entry = JSON.parse(line) as LogEntry & { dropped?: boolean };
+        if (entry.dropped) {
+          await sink.lines(batch);
+          return { kind: "dropped" };
+        }
+        batch.push(entry);
+      }
+      if (batch.length > 0) await sink.lines(batch);
+    }
+  } catch (error) {
+    throw new TendError(`the log stream broke off: ${(error as Error).message}`, "stream_broken", 'check the supervisor with "tend status"');
+  }
+  return { kind: "complete" };
+}
+
+/** With no supervisor, the files are all there is: history only, nothing live. */
+async function fromFiles(paths: HomeLayout, req: LogsRequest, sink: LogsSink): Promise<LogsOutcome> {
+  const records = readProcessRecords(paths).records;
+  const known = [...new Set([...records.map((r) => r.spec.name), ...namesWithLogs(paths.logsDir)])].sort();
+  for (const name of req.names) if (!known.includes(name)) throw notFound(name, known);
+  const names = req.all ? known : req.names;
+  sink.start(names);
+  const merged = new MergedHistory(names.map((n) => new LogHistory(paths.logsDir, n, req.filter)));
+  try {
+    let batch: LogEntry[] = [];
+    for (let line = merged.next(); line; line = merged.next()) {
+      batch.push({ name: line.name, ts: line.ts, stream: line.stream, text: line.text });
+      if (batch.length >= BATCH_LINES) {
+        await sink.lines(batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) await sink.lines(batch);
+  } finally {
+    merged.close();
+  }
+  const stillRunning = records.filter((r) => names.includes(r.spec.name) && !isSettled(r.status.state)).map((r) => r.spec.name);
+  return { kind: "offline", stillRunning };
+}
+
+/**
+ * The logs of some processes: from the running supervisor over its socket (the only reader of
+ * its state while it runs), else from the files it left.
+ */
+export function readLogs(paths: HomeLayout, req: LogsRequest, sink: LogsSink): Promise<LogsOutcome> {
+  const state = readSupervisorState(paths);
+  return state.kind === "running" ? fromApi(state.info.socket, req, sink) : fromFiles(paths, req, sink);
+}

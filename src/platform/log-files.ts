@@ -1,0 +1,371 @@
+import { closeSync, fstatSync, openSync, readSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { parseCriLine, type StreamName } from "../core/cri";
+
+/** One line as the process wrote it: `P` pieces joined with their final `F`, stamped with the `F`'s time. */
+export interface LogLine {
+  name: string;
+  ts: string;
+  timeNs: bigint;
+  stream: StreamName;
+  text: string;
+}
+
+export interface LogFilter {
+  /** The last N lines (per name); all when absent. */
+  tail?: number;
+  sinceNs?: bigint;
+  stream?: StreamName;
+}
+
+const STREAMS: readonly StreamName[] = ["stdout", "stderr"];
+const CHUNK = 256 * 1024;
+// Enough for `<RFC3339Nano> stderr F:tags `; a longer header is not one we wrote.
+const HEADER_MAX = 96;
+const ROTATED = /^(.+)\.log(?:\.(\d+))?$/;
+
+/** Names that have a log file (current or rotated) in `logsDir`. */
+export function namesWithLogs(logsDir: string): string[] {
+  let files: string[] = [];
+  try {
+    files = readdirSync(logsDir);
+  } catch {
+    return [];
+  }
+  const names = new Set<string>();
+  for (const f of files) {
+    const m = ROTATED.exec(f);
+    if (m) names.add(m[1]!);
+  }
+  return [...names].sort();
+}
+
+/** `<name>.log` and its rotated files, oldest first (`.log.3`, `.log.2`, `.log.1`, `.log`). */
+export function logFilesOf(logsDir: string, name: string): string[] {
+  let files: string[] = [];
+  try {
+    files = readdirSync(logsDir);
+  } catch {
+    return [];
+  }
+  const found: Array<{ file: string; age: number }> = [];
+  for (const f of files) {
+    const m = ROTATED.exec(f);
+    if (m && m[1] === name) found.push({ file: path.join(logsDir, f), age: m[2] === undefined ? 0 : Number(m[2]) });
+  }
+  return found.sort((a, b) => b.age - a.age).map((f) => f.file);
+}
+
+interface OpenLog {
+  fd: number;
+  size: number;
+  /** Offset of this file's first byte in the concatenation of all files. */
+  base: number;
+}
+
+interface Header {
+  ts: string;
+  timeNs: bigint;
+  stream: StreamName;
+  partial: boolean;
+  /** Where the text starts, from the start of the line. */
+  textOffset: number;
+}
+
+interface RawRecord extends Header {
+  pos: number;
+  line: Buffer;
+}
+
+/** The CRI header of a line (or of its first HEADER_MAX bytes, when `lineLength` says it is longer). */
+function parseHeader(bytes: Buffer, lineLength: number): Header | null {
+  const s1 = bytes.indexOf(32);
+  const s2 = s1 <= 0 ? -1 : bytes.indexOf(32, s1 + 1);
+  if (s2 === -1) return null;
+  const s3 = bytes.indexOf(32, s2 + 1);
+  if (s3 === -1 && bytes.length < lineLength) return null;
+  const end = s3 === -1 ? bytes.length : s3;
+  const rec = parseCriLine(bytes.toString("latin1", 0, end));
+  if (!rec) return null;
+  return { ts: rec.ts, timeNs: rec.timeNs, stream: rec.stream, partial: rec.partial, textOffset: s3 === -1 ? lineLength : s3 + 1 };
+}
+
+/** Every record from global position `from` to the end, in order. `line` is only valid until the next one. */
+function* forward(files: OpenLog[], from: number): Generator<RawRecord> {
+  const buf = Buffer.allocUnsafe(CHUNK);
+  for (const f of files) {
+    if (f.base + f.size <= from) continue;
+    let off = Math.max(0, from - f.base);
+    let carry: Buffer | null = null;
+    let carryPos = 0;
+    while (off < f.size) {
+      const n = readSync(f.fd, buf, 0, Math.min(CHUNK, f.size - off), off);
+      if (n <= 0) break;
+      let data = buf.subarray(0, n);
+      let dataPos = f.base + off;
+      if (carry) {
+        data = Buffer.concat([carry, data]);
+        dataPos = carryPos;
+        carry = null;
+      }
+      off += n;
+      let start = 0;
+      for (let nl = data.indexOf(10); nl !== -1; nl = data.indexOf(10, start)) {
+        const line = data.subarray(start, nl);
+        const h = parseHeader(line.subarray(0, HEADER_MAX), line.length);
+        if (h) yield { ...h, pos: dataPos + start, line };
+        start = nl + 1;
+      }
+      if (start < data.length) {
+        carry = Buffer.from(data.subarray(start));
+        carryPos = dataPos + start;
+      }
+    }
+    // A last line without its newline: the writer was cut off mid-line.
+    if (carry) {
+      const h = parseHeader(carry.subarray(0, HEADER_MAX), carry.length);
+      if (h) yield { ...h, pos: carryPos, line: carry };
+    }
+  }
+}
+
+interface Located extends Header {
+  file: OpenLog;
+  start: number;
+  end: number;
+}
+
+/** Every line's header from the last to the first, reading the files from their ends. */
+function* backward(files: OpenLog[]): Generator<Located> {
+  const buf = Buffer.allocUnsafe(CHUNK);
+  const head = Buffer.allocUnsafe(HEADER_MAX);
+  for (let i = files.length - 1; i >= 0; i--) {
+    const f = files[i]!;
+    let lo = f.size;
+    let hi = f.size;
+    let lineEnd = f.size;
+    let scanFrom = f.size;
+    const load = () => {
+      hi = lo;
+      lo = Math.max(0, hi - CHUNK);
+      readSync(f.fd, buf, 0, hi - lo, lo);
+    };
+    const located = (start: number): Located | null => {
+      const len = Math.min(HEADER_MAX, lineEnd - start);
+      let bytes: Buffer;
+      if (start >= lo && start + len <= hi) bytes = buf.subarray(start - lo, start - lo + len);
+      else bytes = head.subarray(0, readSync(f.fd, head, 0, len, start));
+      const h = parseHeader(bytes, lineEnd - start);
+      return h && { ...h, file: f, start, end: lineEnd };
+    };
+    if (f.size === 0) continue;
+    load();
+    if (buf[hi - lo - 1] === 10) lineEnd = scanFrom = f.size - 1;
+    for (;;) {
+      const top = Math.min(scanFrom, hi);
+      const nl = top > lo ? buf.lastIndexOf(10, top - 1 - lo) : -1;
+      if (nl === -1 && lo > 0) {
+        load();
+        continue;
+      }
+      const start = nl === -1 ? 0 : lo + nl + 1;
+      if (start < lineEnd) {
+        const rec = located(start);
+        if (rec) yield rec;
+      }
+      if (nl === -1) break;
+      lineEnd = scanFrom = lo + nl;
+    }
+  }
+}
+
+/** Joins `P` pieces with their final `F`, per stream. Pieces are copied: callers may reuse their buffers. */
+export class PieceJoiner {
+  private readonly pieces = new Map<StreamName, Uint8Array[]>();
+
+  /** The whole line once its final piece arrives, else null. */
+  push(stream: StreamName, text: Uint8Array, partial: boolean): string | null {
+    const pending = this.pieces.get(stream);
+    if (partial) {
+      if (pending) pending.push(new Uint8Array(text));
+      else this.pieces.set(stream, [new Uint8Array(text)]);
+      return null;
+    }
+    if (!pending) return Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString("utf8");
+    this.pieces.delete(stream);
+    return Buffer.concat([...pending, text]).toString("utf8");
+  }
+
+  /** Pieces of unfinished lines, which nothing more will complete. */
+  takeUnfinished(): Array<{ stream: StreamName; text: string }> {
+    const out = [...this.pieces].map(([stream, pieces]) => ({ stream, text: Buffer.concat(pieces).toString("utf8") }));
+    this.pieces.clear();
+    return out;
+  }
+}
+
+interface Plan {
+  /** Per stream, the position of its first record to show. */
+  firstShown: Record<StreamName, number>;
+  /** Pieces, at the end of the files, of lines not finished yet; in file order. */
+  unfinished: Located[];
+}
+
+/**
+ * Decides what to show by reading back from the end: the last `tail` lines at or after
+ * `sinceNs` — with the earlier pieces of the oldest one — and the trailing pieces of lines still
+ * being written. A 30 MB log asked for 10 lines costs a few block reads.
+ */
+function plan(files: OpenLog[], filter: LogFilter, streams: readonly StreamName[]): Plan {
+  const total = files.reduce((n, f) => n + f.size, 0);
+  const unlimited = filter.tail === undefined && filter.sinceNs === undefined;
+  const firstShown = { stdout: unlimited ? 0 : total, stderr: unlimited ? 0 : total };
+  // "trail": no F seen yet (pieces are of an unfinished line); "open": inside a shown line.
+  const state: Record<StreamName, "trail" | "open" | "closed"> = { stdout: "trail", stderr: "trail" };
+  const unfinished: Located[] = [];
+  let done = unlimited || filter.tail === 0;
+  let count = 0;
+  // A stream not seen by then is taken to have no unfinished line: finding one would mean
+  // reading the whole log back for the sake of a child that went quiet mid-line.
+  const settled = () =>
+    done && streams.every((s) => state[s] === "closed" || (state[s] === "trail" && !unfinished.some((u) => u.stream === s)));
+  for (const rec of backward(files)) {
+    const s = rec.stream;
+    if (!streams.includes(s)) continue;
+    const pos = rec.file.base + rec.start;
+    if (rec.partial) {
+      if (state[s] === "trail") unfinished.unshift(rec);
+      else if (state[s] === "open") firstShown[s] = pos;
+    } else if (!done && (filter.sinceNs === undefined || rec.timeNs >= filter.sinceNs)) {
+      count += 1;
+      state[s] = "open";
+      firstShown[s] = pos;
+      if (filter.tail !== undefined && count >= filter.tail) done = true;
+    } else {
+      done = true;
+      state[s] = "closed";
+    }
+    if (settled()) break;
+  }
+  return { firstShown, unfinished };
+}
+
+function openLogs(files: string[]): OpenLog[] {
+  const out: OpenLog[] = [];
+  let base = 0;
+  for (const file of files) {
+    let fd: number;
+    try {
+      fd = openSync(file, "r");
+    } catch {
+      continue; // Rotated away between listing and opening.
+    }
+    const size = fstatSync(fd).size;
+    out.push({ fd, size, base });
+    base += size;
+  }
+  return out;
+}
+
+export interface HistoryOptions {
+  /**
+   * Leave the pieces of lines still being written out of the history and hand them over in
+   * `unfinished`, so a live follower can complete them; otherwise they end the history as lines.
+   */
+  holdUnfinished?: boolean;
+}
+
+/**
+ * The log of one name as it is at the moment of construction: the files are opened (and their
+ * sizes taken) at once, so what is written later, rotated or removed does not change it. Lines
+ * are then read lazily, a chunk at a time.
+ */
+export class LogHistory {
+  /** Pieces of the lines still being written (with `holdUnfinished`), per stream, oldest first. */
+  readonly unfinished: Array<{ stream: StreamName; text: Uint8Array }>;
+  private readonly files: OpenLog[];
+  private readonly firstShown: Record<StreamName, number>;
+  private readonly heldFrom: Record<StreamName, number>;
+  private readonly streams: readonly StreamName[];
+  private readonly joiner = new PieceJoiner();
+  private records: Generator<RawRecord> | null;
+  private lastTs = { ts: "", timeNs: 0n };
+  private leftovers: LogLine[] = [];
+
+  constructor(
+    logsDir: string,
+    readonly name: string,
+    filter: LogFilter = {},
+    opts: HistoryOptions = {},
+  ) {
+    this.streams = filter.stream ? [filter.stream] : STREAMS;
+    this.files = openLogs(logFilesOf(logsDir, name));
+    const p = plan(this.files, filter, this.streams);
+    this.firstShown = p.firstShown;
+    const end = this.files.reduce((n, f) => n + f.size, 0);
+    this.heldFrom = { stdout: end, stderr: end };
+    this.unfinished = [];
+    if (opts.holdUnfinished) {
+      for (const u of p.unfinished) {
+        this.heldFrom[u.stream] = Math.min(this.heldFrom[u.stream], u.file.base + u.start);
+        const text = Buffer.allocUnsafe(u.end - u.start - u.textOffset);
+        readSync(u.file.fd, text, 0, text.length, u.start + u.textOffset);
+        this.unfinished.push({ stream: u.stream, text });
+      }
+    } else {
+      for (const u of p.unfinished) this.firstShown[u.stream] = Math.min(this.firstShown[u.stream], u.file.base + u.start);
+    }
+    const from = Math.min(...this.streams.map((s) => this.firstShown[s]));
+    this.records = forward(this.files, from);
+  }
+
+  /** The next line, or null at the end (the files are closed then). */
+  next(): LogLine | null {
+    while (this.records) {
+      const step = this.records.next();
+      if (step.done) {
+        this.close();
+        this.leftovers = this.joiner.takeUnfinished().map((u) => ({ name: this.name, ...this.lastTs, ...u }));
+        break;
+      }
+      const rec = step.value;
+      const s = rec.stream;
+      if (!this.streams.includes(s) || rec.pos < this.firstShown[s] || rec.pos >= this.heldFrom[s]) continue;
+      this.lastTs = { ts: rec.ts, timeNs: rec.timeNs };
+      const text = this.joiner.push(s, rec.line.subarray(rec.textOffset), rec.partial);
+      if (text !== null) return { name: this.name, ts: rec.ts, timeNs: rec.timeNs, stream: s, text };
+    }
+    return this.leftovers.shift() ?? null;
+  }
+
+  close(): void {
+    if (!this.records) return;
+    this.records = null;
+    for (const f of this.files) closeSync(f.fd);
+  }
+}
+
+/** Several names' histories interleaved by time (a name's own lines keep their order). */
+export class MergedHistory {
+  private readonly heads: Array<LogLine | null>;
+
+  constructor(private readonly sources: LogHistory[]) {
+    this.heads = sources.map((s) => s.next());
+  }
+
+  next(): LogLine | null {
+    let best = -1;
+    for (let i = 0; i < this.heads.length; i++) {
+      const h = this.heads[i];
+      if (h && (best === -1 || h.timeNs < this.heads[best]!.timeNs)) best = i;
+    }
+    if (best === -1) return null;
+    const line = this.heads[best]!;
+    this.heads[best] = this.sources[best]!.next();
+    return line;
+  }
+
+  close(): void {
+    for (const s of this.sources) s.close();
+  }
+}
