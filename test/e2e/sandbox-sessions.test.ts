@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { isLiveProcess } from "../../src/platform/live-processes";
@@ -28,7 +28,10 @@ test.skipIf(problem !== null)("a sandboxed session that ignores SIGTERM and fork
   const work = mkdtempSync(path.join(os.tmpdir(), "tend-sandbox-work-"));
   cleanup.push(() => rmSync(work, { recursive: true, force: true }));
   const pids = path.join(work, "pids");
-  const r = await tend(["bg", "--name", "boxed", "--sandbox", "--cwd", work, "-e", `PIDS_FILE=${pids}`, "--", path.join(FIXTURES, "ignore-term-with-grandchild.sh")], { env: t.env });
+  // Inside the sandbox /tmp is private: a checkout under /tmp would be invisible, the workspace is not.
+  const script = path.join(work, "stubborn.sh");
+  copyFileSync(path.join(FIXTURES, "ignore-term-with-grandchild.sh"), script);
+  const r = await tend(["bg", "--name", "boxed", "--sandbox", "--cwd", work, "-e", `PIDS_FILE=${pids}`, "--", script], { env: t.env });
   expect(r.stderr).toBe("");
   expect(r.code).toBe(0);
   const ps = await tend(["ps"], { env: t.env });
