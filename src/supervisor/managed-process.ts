@@ -6,7 +6,7 @@ import { TendError } from "../core/errors";
 import { describeProbe, type ProbeSpec } from "../core/probe-spec";
 import type { ProcessSpec } from "../core/process-spec";
 import { isConfined } from "../core/sandbox-settings";
-import type { ProcessRecord, ProcessState, ProcessStatus } from "../core/process-status";
+import { isSettled, type ProcessRecord, type ProcessState, type ProcessStatus } from "../core/process-status";
 import { decideAfterExit, describeExit, freshHistory, type RestartHistory } from "../core/restart-policy";
 import { MARKER_ENV } from "./end-tree";
 import { LogWriter } from "./log-writer";
@@ -33,6 +33,11 @@ export interface ProcessContext {
 
 /** Reason of the "stopped" a restart passes through on its way to starting again. */
 export const RESTARTING = "restarting";
+
+/** Nothing more will come from the process without a command; a restart's passing stop is not that. */
+export function endedForGood(status: ProcessStatus): boolean {
+  return isSettled(status.state) && status.reason !== RESTARTING;
+}
 
 const decoder = new TextDecoder();
 

@@ -12,7 +12,7 @@ import { addWorktree, removeWorktree, repoRoot, worktreeHasChanges } from "../pl
 import { ensureDir, layout, logFile, processFile, type HomeLayout } from "../platform/paths";
 import { readProcessRecords, recordedProcessAlive, removeProcessRecord } from "../platform/process-records";
 import { endTree } from "./end-tree";
-import { ManagedProcess } from "./managed-process";
+import { endedForGood, ManagedProcess } from "./managed-process";
 import type { RecentOutput } from "./recent-output";
 
 export type NoticeLevel = "info" | "warn" | "error";
@@ -425,7 +425,8 @@ export class Supervisor {
     }
     if (notice) this.events.notice?.(record.spec.name, notice, level);
     for (const l of this.listeners.get(record.spec.name) ?? []) l.change?.(record);
-    if (isSettled(record.status.state)) queueMicrotask(() => this.startQueued());
+    // A restart passes through "stopped" on its way back: that frees no slot.
+    if (endedForGood(record.status)) queueMicrotask(() => this.startQueued());
     this.checkDependencies();
     this.events.change?.(record);
   }

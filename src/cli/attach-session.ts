@@ -1,0 +1,118 @@
+import { AttachConnection } from "../client/attach";
+import { CLOSE_TOO_SLOW, type AttachEvent } from "../core/attach-protocol";
+import type { ProcessRecord, ProcessState } from "../core/process-status";
+import { enterRawMode, ScreenModes, watchWindowSize, type RawTerminal } from "./raw-terminal";
+
+export interface AttachOptions {
+  socket: string;
+  record: ProcessRecord;
+  detachByte: number;
+  detachLabel: string;
+}
+
+interface Ending {
+  state: ProcessState;
+  exitCode: number | null;
+  exitSignal: string | null;
+  reason: string | null;
+}
+
+/** The line printed once a process has ended for good: `[web exited with code 1]`. */
+export function endedLine(name: string, e: Ending): string {
+  let how = "ended";
+  if (e.state === "stopped") how = `was stopped${e.exitSignal ? ` (${e.exitSignal})` : ""}`;
+  else if (e.exitSignal) how = `was killed by ${e.exitSignal}`;
+  else if (e.exitCode !== null) how = `exited with code ${e.exitCode}`;
+  const why = e.reason && (e.state === "parked" || e.state === "stopped") ? `; ${e.state === "parked" ? "parked: " : ""}${e.reason}` : "";
+  return `[${name} ${how}${why}]`;
+}
+
+const DETACH_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGQUIT", "SIGTERM", "SIGHUP"];
+
+/**
+ * Shows a process's output and sends it our input until the user detaches, the process ends
+ * for good, or the connection goes. Resolves with the exit code: 0 for a detach and for a
+ * process that ended (the attach itself worked; `tend wait --exit` is for its exit code).
+ *
+ * A process with a terminal gets ours in raw mode, every key as typed (the detach key aside),
+ * and our window size. A process without one reads lines, so a terminal stays in line mode:
+ * typing is echoed and edited locally, Enter sends the line, Ctrl-D ends the input, and the
+ * terminal's own Ctrl-C and Ctrl-\ detach.
+ */
+export async function runAttach(opts: AttachOptions): Promise<number> {
+  const name = opts.record.spec.name;
+  const modes = new ScreenModes();
+  let atLineStart = true;
+  let terminal: RawTerminal | null = null;
+  let pid = opts.record.status.pid;
+  const notice = (line: string) => {
+    // In raw mode the terminal no longer adds a carriage return to a line feed.
+    const eol = terminal ? "\r\n" : "\n";
+    process.stderr.write(`${atLineStart || !process.stderr.isTTY ? "" : eol}${line}${eol}`);
+    atLineStart = true;
+  };
+
+  let finish: (code: number, line: string | null) => void = () => {};
+  const onEvent = (e: AttachEvent) => {
+    if (e.type === "ended") finish(0, endedLine(name, e));
+    else if (e.type === "error") notice(`tend: the supervisor says: ${e.message}`);
+    else if (e.state === "backoff" && e.reason) notice(`[${name} ${e.reason}]`);
+    else if (e.state === "running" && e.pid !== pid) {
+      pid = e.pid;
+      notice(`[${name} started again, pid ${e.pid}]`);
+    }
+  };
+  const stdin = process.stdin;
+  const raw = stdin.isTTY === true && opts.record.spec.tty;
+  const conn = await AttachConnection.open(opts.socket, name, {
+    // Before the replay, which a full-screen program's redraw then covers.
+    open() {
+      if (raw) notice(`[attached to ${name}; ${opts.detachLabel} detaches]`);
+    },
+    output(bytes) {
+      modes.feed(bytes);
+      process.stdout.write(bytes);
+      atLineStart = bytes[bytes.length - 1] === 10;
+    },
+    event: (e) => onEvent(e),
+  });
+
+  let unwatchSize = () => {};
+  const onData = (chunk: Buffer) => {
+    const at = raw ? chunk.indexOf(opts.detachByte) : -1;
+    conn.input(at === -1 ? chunk : chunk.subarray(0, at));
+    if (at !== -1) detach();
+  };
+  // Input ends; output goes on until the process ends or the user detaches.
+  const onEnd = () => stdin.off("data", onData);
+  const detach = () => finish(0, `[detached from ${name}; it keeps running — tend attach ${name} to come back]`);
+
+  const code = new Promise<number>((resolve) => {
+    let finished = false;
+    finish = (exitCode, line) => {
+      if (finished) return;
+      finished = true;
+      stdin.off("data", onData).off("end", onEnd).pause();
+      terminal?.restore();
+      terminal = null;
+      unwatchSize();
+      for (const s of DETACH_SIGNALS) process.off(s, detach);
+      conn.close();
+      if (line) notice(line);
+      resolve(exitCode);
+    };
+  });
+  void conn.closed.then(({ code: closeCode, reason }) => {
+    if (closeCode === CLOSE_TOO_SLOW) finish(1, `tend: the supervisor dropped this attach: ${reason}`);
+    else if (reason === "removed") finish(0, `[${name} was removed]`);
+    else finish(1, `tend: lost the connection to the supervisor (${reason || `code ${closeCode}`}); check it with "tend status"`);
+  });
+
+  for (const s of DETACH_SIGNALS) process.on(s, detach);
+  if (raw) {
+    terminal = enterRawMode(modes);
+    unwatchSize = watchWindowSize((size) => conn.resize(size.cols, size.rows));
+  }
+  stdin.on("data", onData).on("end", onEnd);
+  return code;
+}
