@@ -1,8 +1,40 @@
 import type { SupervisorInfo } from "../core/supervisor-info";
-import { consola } from "consola";
+import { ApiClient } from "../client/api-client";
+import { readLogs } from "../client/logs";
+import { layout, tendHome } from "../platform/paths";
+import { LinePrinter } from "./line-printer";
 
-/** Follows processes' output in the foreground; comes with `tend logs -f`. */
-export async function followOutput(_info: SupervisorInfo, names: string[]): Promise<number> {
-  consola.info(`follow their output with: tend logs -f ${names.join(" ")}`);
+const encoder = new TextEncoder();
+
+/**
+ * The foreground of a `tend start` whose processes went to an already running supervisor: their
+ * output as `name | line` until they end, and Ctrl-C ends them (as it would have in a
+ * supervisor of our own), leaving the rest of that supervisor alone.
+ */
+export async function followOutput(info: SupervisorInfo, names: string[], sinceMs: number): Promise<number> {
+  const printer = new LinePrinter(names);
+  const api = new ApiClient(info.socket);
+  let stopping = false;
+  const onSignal = () => {
+    if (stopping) return;
+    stopping = true;
+    printer.notice(null, "stopping the processes this start added", "info");
+    void Promise.all(names.map((n) => api.request("DELETE", `/v1/processes/${encodeURIComponent(n)}`).catch(() => {})));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    const outcome = await readLogs(layout(tendHome()), { names, all: false, follow: true, filter: { sinceNs: BigInt(sinceMs) * 1_000_000n } }, {
+      start() {},
+      lines(batch) {
+        for (const e of batch) printer.line(e.name, e.stream, encoder.encode(e.text), false);
+      },
+    });
+    if (outcome.kind === "dropped") printer.notice(null, "output dropped: this terminal reads more slowly than the processes write", "warn");
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    printer.flush();
+  }
   return 0;
 }

@@ -12,7 +12,7 @@ export class Progress {
   private timer: ReturnType<typeof setInterval> | null = null;
   private readonly tty = process.stderr.isTTY === true && !process.env.CI;
 
-  constructor(private readonly what: string) {
+  constructor(what: string) {
     if (this.tty) {
       let frame = 0;
       const draw = () => process.stderr.write(`\r${FRAMES[frame++ % FRAMES.length]} ${what} (${formatDuration(this.elapsed())})\x1b[K`);

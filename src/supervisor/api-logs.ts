@@ -1,9 +1,8 @@
 import { formatTimestamp, parseTimestamp, type StreamName } from "../core/cri";
 import { TendError } from "../core/errors";
-import { isSettled, type ProcessRecord } from "../core/process-status";
 import { LogHistory, MergedHistory, PieceJoiner, type LogFilter } from "../platform/log-files";
 import type { RawRoute } from "./api-server";
-import { RESTARTING } from "./managed-process";
+import { endedForGood } from "./managed-process";
 import { nowNs } from "./output-pump";
 import type { Supervisor } from "./supervisor";
 
@@ -25,10 +24,6 @@ interface LogsQuery {
   follow: boolean;
 }
 
-/** Settled, and not on its way through "stopped" to a restart. */
-function endedForGood(rec: ProcessRecord): boolean {
-  return isSettled(rec.status.state) && rec.status.reason !== RESTARTING;
-}
 
 /** Built by hand: a flood of lines to a follower is served on the event loop that drains the children. */
 function record(name: string, ts: string, stream: StreamName, text: string): string {
@@ -108,7 +103,7 @@ class LogFeed {
     signal.addEventListener("abort", () => this.stop(), { once: true });
     if (!query.follow) return;
     this.keepAlive = setInterval(() => this.enqueue(KEEPALIVE), KEEPALIVE_MS);
-    for (const name of query.names) if (endedForGood(sup.get(name))) this.ended(name);
+    for (const name of query.names) if (endedForGood(sup.get(name).status)) this.ended(name);
   }
 
   private follow(name: string, joiner: PieceJoiner, only: StreamName | undefined): void {
@@ -121,7 +116,7 @@ class LogFeed {
           if (text !== null) this.live(record(name, this.liveTs(), stream, text));
         },
         change: (rec) => {
-          if (endedForGood(rec)) this.ended(name);
+          if (endedForGood(rec.status)) this.ended(name);
         },
         removed: () => this.ended(name),
       }),

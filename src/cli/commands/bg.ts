@@ -75,6 +75,8 @@ export default defineCommand({
       cwd: path.resolve(args.cwd ?? "."),
       env,
       tty: args.tty === true,
+      // A shell on a terminal ignores SIGTERM; hanging up its terminal is how it is told to go.
+      ...(args.tty ? { stopSignal: "SIGHUP" } : {}),
       restart: { ...defaults.restart, mode: (args.restart as RestartMode | undefined) ?? defaults.restart.mode },
       ...(probe ? { ready: probe } : {}),
       ...(sandbox ? { sandbox } : {}),

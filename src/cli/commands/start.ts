@@ -49,11 +49,12 @@ function specsFor(dir: string, config: string | undefined, command: string[] | n
 async function handOver(info: SupervisorInfo, specs: ProcessSpec[], source: string, detach: boolean): Promise<number> {
   const env = process.env as Record<string, string>;
   const processes = specs.map((s) => ({ ...s, env: { ...env, ...s.env } }));
+  const handedAt = Date.now();
   const created = await new ApiClient(info.socket).post<CreatedBody>("/v1/processes", { processes });
   for (const err of created.errors) consola.error(err.message);
   consola.success(`handed ${specs.length} process${specs.length === 1 ? "" : "es"} from ${source} to the running supervisor (pid ${info.pid})`);
   if (detach) return created.errors.length > 0 ? 1 : 0;
-  return followOutput(info, specs.map((s) => s.name));
+  return followOutput(info, specs.map((s) => s.name), handedAt);
 }
 
 export default defineCommand({
