@@ -10,9 +10,9 @@ export function annotateError(message: string): void {
 }
 
 export function group(title: string): void {
-  if (onGitHubActions()) process.stdout.write(`::group::${escapeData(title)}\n`);
+  process.stdout.write(`::group::${escapeData(title)}\n`);
 }
 
 export function endGroup(): void {
-  if (onGitHubActions()) process.stdout.write("::endgroup::\n");
+  process.stdout.write("::endgroup::\n");
 }

@@ -18,6 +18,7 @@ const commands: Record<string, Loader> = {
   kill: () => import("./commands/kill").then((m) => m.default),
   restart: () => import("./commands/restart").then((m) => m.default),
   wait: () => import("./commands/wait").then((m) => m.default),
+  run: () => import("./commands/run").then((m) => m.default),
   version: () => import("./commands/version").then((m) => m.default),
   __supervise: () => import("./commands/supervise").then((m) => m.default),
 };

@@ -3,9 +3,11 @@ import { readLogs, type LogEntry, type LogsRequest } from "../../client/logs";
 import { parseTimestamp, type StreamName } from "../../core/cri";
 import { parseDuration } from "../../core/duration";
 import { UsageError } from "../../core/errors";
-import type { LogFilter } from "../../platform/log-files";
+import { namesWithLogs, type LogFilter } from "../../platform/log-files";
 import { layout, tendHome } from "../../platform/paths";
 import { colorEnabled, colorFor, dim, paint } from "../colors";
+import { onGitHubActions } from "../github-actions";
+import { dumpLogs, failed, records } from "../log-dump";
 import { jsonArg } from "./_shared";
 
 const HINT = 'see "tend logs --help"';
@@ -63,20 +65,37 @@ export default defineCommand({
     since: { type: "string", description: "Only lines since a duration ago (10m) or an RFC 3339 time" },
     timestamps: { type: "boolean", alias: "t", description: "Prefix each line with its time" },
     stream: { type: "string", description: "Only stdout or stderr" },
+    failed: { type: "boolean", description: "Only processes that crashed, were parked or exited non-zero" },
     ...jsonArg,
   },
   async run({ args }) {
-    const names = args._.map(String);
-    if (names.length === 0 && !args.all) throw new UsageError("give one or more names, or --all", HINT);
+    let names = args._.map(String);
+    if (names.length === 0 && !args.all && !args.failed) throw new UsageError("give one or more names, or --all", HINT);
     if (names.length > 0 && args.all) throw new UsageError("give names or --all, not both", HINT);
-    const req: LogsRequest = { names, all: args.all === true, follow: args.follow === true, filter: filterFrom(args) };
+    const paths = layout(tendHome());
+    const filter = filterFrom(args);
+    let all = args.all === true;
+    const known = args.failed || onGitHubActions() ? await records(paths) : [];
+    if (args.failed) {
+      const failing = known.filter(failed).map((r) => r.spec.name);
+      names = names.length > 0 ? names.filter((n) => failing.includes(n)) : failing;
+      all = false;
+      if (names.length === 0) return 0;
+    }
+    // On GitHub Actions a dump of several logs comes one process at a time, each in a fold.
+    if (onGitHubActions() && !args.follow && !args.json && (all || args.failed || names.length > 1) && Object.keys(filter).length === 0) {
+      const every = all ? [...new Set([...known.map((r) => r.spec.name), ...namesWithLogs(paths.logsDir)])].sort() : names;
+      await dumpLogs(paths, every, known, write);
+      return 0;
+    }
+    const req: LogsRequest = { names, all, follow: args.follow === true, filter };
     // A reader that went away (`| head`) is not an error.
     process.stdout.on("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "EPIPE") process.exit(0);
       throw error;
     });
     let format: (e: LogEntry) => string = () => "";
-    const outcome = await readLogs(layout(tendHome()), req, {
+    const outcome = await readLogs(paths, req, {
       start(resolved) {
         format = formatter(resolved, req.all || resolved.length > 1, args.timestamps === true, args.json === true);
       },

@@ -1,0 +1,77 @@
+import { defineCommand } from "citty";
+import { consola } from "consola";
+import { TendError, UsageError } from "../../core/errors";
+import { describeProbe, probeFromFlags } from "../../core/probe-spec";
+import { systemClock } from "../../core/clock";
+import { formatDuration } from "../../core/duration";
+import { runningSupervisor } from "../../client/running-supervisor";
+import { waitOn } from "../../client/wait";
+import { layout, tendHome } from "../../platform/paths";
+import { signalNumber } from "../../platform/process-group";
+import { ReadinessWatcher } from "../../supervisor/readiness";
+import { Progress } from "../progress";
+import { failureLine, reportNotReady } from "../readiness-report";
+import { dumpLogs, records } from "../log-dump";
+import { commandAfterDashes, probeArgs, probeFlagsOf, tailOf } from "./_shared";
+
+/** A probe run from here, for `tend run --ready-port 3000 -- npm test` with no session named. */
+function probeHere(probe: NonNullable<ReturnType<typeof probeFromFlags>>): Promise<string | null> {
+  return new Promise((resolve) => {
+    new ReadinessWatcher(probe, { clock: systemClock, cwd: process.cwd(), env: process.env as Record<string, string> }, {
+      ready: () => resolve(null),
+      timedOut: (ms, err) => resolve(`not ready after ${formatDuration(ms)} (${describeProbe(probe)})${err ? `: ${err}` : ""}`),
+    }).start();
+  });
+}
+
+export default defineCommand({
+  meta: { name: "run", description: "Run a command in the foreground while the sessions run; if it fails, print their logs" },
+  args: {
+    name: { type: "string", description: "Wait for this session to be ready first (its probe, or the one given)" },
+    ...probeArgs,
+  },
+  async run({ args, rawArgs }) {
+    const command = commandAfterDashes(rawArgs);
+    if (!command || command.length === 0) throw new UsageError("missing command after --", "e.g. tend run --name api -- npm test");
+    const paths = layout(tendHome());
+    const probe = probeFromFlags(probeFlagsOf(args));
+    const tail = tailOf(args);
+
+    if (args.name) {
+      const sup = runningSupervisor(paths);
+      if (!sup) throw new TendError(`no supervisor is running, so "${args.name}" cannot become ready`, "unreachable", 'start it with "tend bg"');
+      const progress = new Progress(`waiting for ${args.name} to be ready`);
+      const answer = await waitOn(sup.api, args.name, "ready", probe?.timeoutMs ?? 60_000);
+      progress.stop();
+      if (answer.outcome !== "ready") {
+        await reportNotReady(paths, args.name, failureLine(args.name, answer.outcome, answer.record, progress.elapsed()), tail);
+        return 1;
+      }
+    } else if (probe) {
+      if (probe.check.kind === "log") throw new UsageError("--ready-log needs --name: whose output should it read?");
+      const progress = new Progress(`waiting for ${describeProbe(probe)}`);
+      const problem = await probeHere(probe);
+      progress.stop();
+      if (problem) {
+        process.stderr.write(`tend: ${problem}\n`);
+        return 1;
+      }
+    }
+
+    const child = Bun.spawn({ cmd: command, stdio: ["inherit", "inherit", "inherit"] });
+    // Ctrl-C reaches the command through the terminal; a SIGTERM sent to us is passed on.
+    const forward = () => child.kill("SIGTERM");
+    process.on("SIGTERM", forward);
+    process.on("SIGINT", () => {});
+    const code = await child.exited;
+    process.off("SIGTERM", forward);
+    const signal = child.signalCode;
+    const status = signal === null ? code : 128 + (typeof signal === "number" ? signal : (signalNumber(signal) ?? 0));
+    if (status === 0) return 0;
+
+    consola.error(`${command.join(" ")} failed (exit ${status}); the sessions' logs follow`);
+    const known = await records(paths);
+    await dumpLogs(paths, known.map((r) => r.spec.name), known, (text) => void process.stdout.write(text));
+    return status;
+  },
+});

@@ -1,0 +1,52 @@
+import type { SupervisorView } from "../client/supervisor-status";
+import { supervisorView } from "../client/supervisor-status";
+import { readLogs } from "../client/logs";
+import type { ProcessRecord } from "../core/process-status";
+import { describeExit } from "../core/restart-policy";
+import type { HomeLayout } from "../platform/paths";
+import { endGroup, group, onGitHubActions } from "./github-actions";
+
+/** Crashed, parked, or ended with a non-zero code: what `--failed` keeps. */
+export function failed(r: ProcessRecord): boolean {
+  const s = r.status;
+  if (s.state === "crashed" || s.state === "parked") return true;
+  return s.state === "exited" && (s.exitCode !== 0 || s.exitSignal !== null);
+}
+
+/** How a process stands, for a fold's title: `exit 1`, `running`, `parked: 5 rapid failures`. */
+export function standing(r: ProcessRecord | undefined): string {
+  if (!r) return "no record";
+  const s = r.status;
+  if (s.state === "parked") return `parked: ${s.reason ?? ""}`.trimEnd();
+  if (s.exitSignal) return `${s.state === "stopped" ? "stopped, " : ""}${describeExit(null, s.exitSignal).replace("=", " ")}`;
+  if (s.exitCode !== null && (s.state === "exited" || s.state === "crashed" || s.state === "stopped" || s.state === "backoff")) {
+    return `${s.state === "stopped" ? "stopped, " : ""}exit ${s.exitCode}`;
+  }
+  return s.state;
+}
+
+export async function records(paths: HomeLayout): Promise<ProcessRecord[]> {
+  const view: SupervisorView = await supervisorView(paths);
+  return view.processes;
+}
+
+/**
+ * Every named process's whole log, one after the other, each under a title saying how it stands
+ * — on GitHub Actions in a fold (`::group::web (exit 1)`) — the shape a CI log wants after a failure.
+ */
+export async function dumpLogs(paths: HomeLayout, names: string[], known: ProcessRecord[], write: (text: string) => Promise<void> | void): Promise<void> {
+  for (const name of names) {
+    const title = `${name} (${standing(known.find((r) => r.spec.name === name))})`;
+    if (onGitHubActions()) group(title);
+    else await write(`--- ${title} ---\n`);
+    await readLogs(paths, { names: [name], all: false, follow: false, filter: {} }, {
+      start() {},
+      lines(batch) {
+        let text = "";
+        for (const e of batch) text += `${e.text}\n`;
+        return write(text);
+      },
+    });
+    if (onGitHubActions()) endGroup();
+  }
+}

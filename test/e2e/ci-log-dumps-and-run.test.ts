@@ -1,0 +1,60 @@
+import { afterEach, beforeEach, expect, test } from "bun:test";
+import { makeHome, waitFor, type TestHome } from "../helpers/home";
+import { tend } from "../helpers/tend-cli";
+
+let t: TestHome;
+beforeEach(async () => {
+  t = makeHome();
+  expect((await tend(["bg", "--name", "ok", "--", "sh", "-c", "echo fine"], { env: t.env })).code).toBe(0);
+  expect((await tend(["bg", "--name", "bad", "--", "sh", "-c", "echo broken >&2; exit 1"], { env: t.env })).code).toBe(0);
+  await waitFor("both ended", async () => {
+    const ps = JSON.parse((await tend(["ps", "--json"], { env: t.env })).stdout);
+    return ps.processes.every((p: { state: string }) => p.state === "exited" || p.state === "crashed");
+  });
+});
+afterEach(async () => {
+  await tend(["kill", "--all"], { env: t.env });
+  await tend(["stop"], { env: t.env });
+  expect(await t.reap()).toEqual([]);
+  t.remove();
+});
+
+const gha = () => ({ ...t.env, GITHUB_ACTIONS: "true" });
+const plain = () => {
+  const env = { ...t.env };
+  delete env.GITHUB_ACTIONS;
+  return env;
+};
+
+test("GitHub Actions fold markers appear exactly when GITHUB_ACTIONS=true", async () => {
+  const folded = await tend(["logs", "--all"], { env: gha() });
+  expect(folded.stdout).toBe("::group::bad (exit 1)\nbroken\n::endgroup::\n::group::ok (exit 0)\nfine\n::endgroup::\n");
+  const unfolded = await tend(["logs", "--all"], { env: plain() });
+  expect(unfolded.stdout).not.toContain("::");
+  expect(unfolded.stdout).toContain("bad | broken");
+}, 20_000);
+
+test("--failed keeps only what crashed, was parked or exited non-zero", async () => {
+  expect((await tend(["logs", "--failed"], { env: plain() })).stdout).toBe("broken\n");
+  expect((await tend(["logs", "--failed"], { env: gha() })).stdout).toBe("::group::bad (exit 1)\nbroken\n::endgroup::\n");
+}, 20_000);
+
+test("tend run passes a success through, and on failure dumps the sessions' logs and keeps the exit code", async () => {
+  const ok = await tend(["run", "--", "sh", "-c", "echo testing"], { env: plain() });
+  expect(ok).toMatchObject({ code: 0, stdout: "testing\n" });
+  const fail = await tend(["run", "--", "sh", "-c", "echo testing; exit 2"], { env: gha() });
+  expect(fail.code).toBe(2);
+  expect(fail.stdout).toBe("testing\n::group::bad (exit 1)\nbroken\n::endgroup::\n::group::ok (exit 0)\nfine\n::endgroup::\n");
+  const notReady = await tend(["run", "--ready-port", "1", "--timeout", "300ms", "--", "echo", "never"], { env: plain() });
+  expect(notReady.code).toBe(1);
+  expect(notReady.stdout).not.toContain("never");
+  expect(notReady.stderr).toContain("not ready after 300ms");
+}, 20_000);
+
+test("a failed readiness wait on GitHub Actions also emits an ::error:: annotation", async () => {
+  const r = await tend(["bg", "--name", "never", "--ready-port", "1", "--timeout", "300ms", "--", "sleep", "30"], { env: gha() });
+  expect(r.code).toBe(1);
+  expect(r.stdout).toContain("::error title=tend::never not ready after 300ms");
+  const quiet = await tend(["bg", "--name", "never2", "--ready-port", "1", "--timeout", "300ms", "--", "sleep", "30"], { env: plain() });
+  expect(quiet.stdout).not.toContain("::error");
+}, 20_000);
