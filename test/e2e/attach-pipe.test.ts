@@ -1,28 +1,9 @@
-import { afterEach, beforeEach, expect, test } from "bun:test";
-import { makeHome, waitFor, type TestHome } from "../helpers/home";
-import { requireBinary, ROOT, tend } from "../helpers/tend-cli";
+import { expect, test } from "bun:test";
+import { useTendHome, waitFor } from "../helpers/home";
+import { requireBinary, ROOT, sessionsIn, tend } from "../helpers/tend-cli";
 
-let t: TestHome;
-beforeEach(() => {
-  t = makeHome();
-});
-afterEach(async () => {
-  await tend(["kill", "--all", "--grace", "0s"], { env: t.env });
-  await tend(["stop"], { env: t.env });
-  expect(await t.reap()).toEqual([]);
-  t.remove();
-}, 10_000);
-
-async function bg(...args: string[]): Promise<void> {
-  const run = await tend(["bg", ...args], { env: t.env });
-  expect(run.stderr).toBe("");
-  expect(run.code).toBe(0);
-}
-
-async function stateOf(name: string): Promise<string | undefined> {
-  const status = JSON.parse((await tend(["status", "--json"], { env: t.env })).stdout);
-  return status.processes.find((p: { name: string }) => p.name === name)?.state;
-}
+const t = useTendHome({ killAll: { grace: "0s" }, stop: true, timeoutMs: 10_000 });
+const { bg, stateOf } = sessionsIn(t);
 
 /** `tend attach NAME` with its stdin, stdout and stderr on pipes, read as they come. */
 function attachPiped(name: string) {

@@ -1,34 +1,15 @@
-import { afterEach, beforeEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { makeHome, type TestHome } from "../helpers/home";
+import { useTendHome } from "../helpers/home";
 import { tendInPty, type PtyRun } from "../helpers/pty";
-import { tend } from "../helpers/tend-cli";
+import { sessionsIn } from "../helpers/tend-cli";
 
-let t: TestHome;
-beforeEach(() => {
-  t = makeHome();
-});
-afterEach(async () => {
-  // An interactive shell ignores SIGTERM: don't sit out its grace.
-  await tend(["kill", "--all", "--grace", "0s"], { env: t.env });
-  await tend(["stop"], { env: t.env });
-  expect(await t.reap()).toEqual([]);
-  t.remove();
-}, 10_000);
+// An interactive shell ignores SIGTERM: don't sit out its grace.
+const t = useTendHome({ killAll: { grace: "0s" }, stop: true, timeoutMs: 10_000 });
+const { bg, stateOf } = sessionsIn(t);
 
 const DETACHED = "[detached from sh; it keeps running — tend attach sh to come back]";
-
-async function bg(...args: string[]): Promise<void> {
-  const run = await tend(["bg", ...args], { env: t.env });
-  expect(run.stderr).toBe("");
-  expect(run.code).toBe(0);
-}
-
-async function stateOf(name: string): Promise<string> {
-  const status = JSON.parse((await tend(["status", "--json"], { env: t.env })).stdout);
-  return status.processes.find((p: { name: string }) => p.name === name)?.state;
-}
 
 /**
  * Runs `command` in the attached shell and returns where its answer ends in the output. The

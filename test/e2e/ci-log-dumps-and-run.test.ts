@@ -1,22 +1,15 @@
-import { afterEach, beforeEach, expect, test } from "bun:test";
-import { makeHome, waitFor, type TestHome } from "../helpers/home";
+import { beforeEach, expect, test } from "bun:test";
+import { useTendHome, waitFor } from "../helpers/home";
 import { tend } from "../helpers/tend-cli";
 
-let t: TestHome;
+const t = useTendHome({ killAll: true, stop: true });
 beforeEach(async () => {
-  t = makeHome();
   expect((await tend(["bg", "--name", "ok", "--", "sh", "-c", "echo fine"], { env: t.env })).code).toBe(0);
   expect((await tend(["bg", "--name", "bad", "--", "sh", "-c", "echo broken >&2; exit 1"], { env: t.env })).code).toBe(0);
   await waitFor("both ended", async () => {
     const ps = JSON.parse((await tend(["ps", "--json"], { env: t.env })).stdout);
     return ps.processes.every((p: { state: string }) => p.state === "exited" || p.state === "crashed");
   });
-});
-afterEach(async () => {
-  await tend(["kill", "--all"], { env: t.env });
-  await tend(["stop"], { env: t.env });
-  expect(await t.reap()).toEqual([]);
-  t.remove();
 });
 
 const gha = () => ({ ...t.env, GITHUB_ACTIONS: "true" });

@@ -1,21 +1,13 @@
-import { afterEach, beforeEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { parseCriLine } from "../../src/core/cri";
 import { lineFor } from "../fixtures/flood-lines";
-import { makeHome, waitFor, type TestHome } from "../helpers/home";
+import { firstMismatch, linesFromLog } from "../helpers/flood-log";
+import { useTendHome, waitFor } from "../helpers/home";
 import { FIXTURES, requireBinary, tend } from "../helpers/tend-cli";
 
 const COUNT = 200_000;
-let t: TestHome;
-beforeEach(() => {
-  t = makeHome();
-});
-afterEach(async () => {
-  await tend(["stop"], { env: t.env });
-  expect(await t.reap()).toEqual([]);
-  t.remove();
-}, 30_000);
+const t = useTendHome({ stop: true, timeoutMs: 30_000 });
 
 interface Ps {
   processes: Array<{ name: string; state: string; startedAt: number; endedAt: number | null }>;
@@ -37,28 +29,6 @@ async function runTime(name: string): Promise<number> {
     return true;
   }, 20_000);
   return ran;
-}
-
-function firstMismatch(lines: string[], count: number): string | null {
-  for (let i = 0; i < count; i++) {
-    if (lines[i] !== lineFor(i)) return `line ${i}: expected ${JSON.stringify(lineFor(i).slice(0, 40))}, got ${JSON.stringify(lines[i]?.slice(0, 40))}`;
-  }
-  return null;
-}
-
-function linesFromLog(file: string): string[] {
-  const out: string[] = [];
-  let pending = "";
-  for (const raw of readFileSync(file, "utf8").split("\n")) {
-    const rec = raw === "" ? null : parseCriLine(raw);
-    if (!rec) continue;
-    pending += rec.text;
-    if (!rec.partial) {
-      out.push(pending);
-      pending = "";
-    }
-  }
-  return out;
 }
 
 test("200,000 lines while one `logs -f` reads slowly and another is killed: the log is intact, the child never waits", async () => {
@@ -88,7 +58,7 @@ test("200,000 lines while one `logs -f` reads slowly and another is killed: the 
 
   // A child held up by its followers would take as long as the slow reader: seconds more.
   expect(watchedMs).toBeLessThan(aloneMs + 1500);
-  expect(firstMismatch(linesFromLog(path.join(t.home, "logs", "watched.log")), COUNT)).toBeNull();
+  expect(firstMismatch(linesFromLog(readFileSync(path.join(t.home, "logs", "watched.log"), "utf8")), COUNT)).toBeNull();
   expect(slowCode).toBe(1);
   expect(slowErr).toBe("tend: log stream dropped: reader too slow\n");
   const slowLines = slowOut.split("\n").slice(0, -1);

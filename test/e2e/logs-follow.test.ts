@@ -1,18 +1,10 @@
-import { afterEach, beforeEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { makeHome, waitFor, type TestHome } from "../helpers/home";
+import { useTendHome, waitFor } from "../helpers/home";
 import { requireBinary, tend } from "../helpers/tend-cli";
 
-let t: TestHome;
-beforeEach(() => {
-  t = makeHome();
-});
-afterEach(async () => {
-  await tend(["stop"], { env: t.env });
-  expect(await t.reap()).toEqual([]);
-  t.remove();
-});
+const t = useTendHome({ stop: true });
 
 /** `tend logs …` running in the background, its output gathered as it comes. */
 function follower(args: string[]) {

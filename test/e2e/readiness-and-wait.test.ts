@@ -1,20 +1,11 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { makeHome, type TestHome } from "../helpers/home";
+import { useTendHome } from "../helpers/home";
 import { FIXTURES, tend } from "../helpers/tend-cli";
 
-let t: TestHome;
-beforeEach(() => {
-  t = makeHome();
-});
-afterEach(async () => {
-  await tend(["kill", "--all", "--grace", "1s"], { env: t.env });
-  await tend(["stop"], { env: t.env });
-  expect(await t.reap()).toEqual([]);
-  t.remove();
-});
+const t = useTendHome({ killAll: { grace: "1s" }, stop: true });
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {

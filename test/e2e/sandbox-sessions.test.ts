@@ -1,26 +1,22 @@
-import { afterEach, beforeEach, expect, test } from "bun:test";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { expect, test } from "bun:test";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { isLiveProcess } from "../../src/platform/live-processes";
 import { sandboxProblem } from "../../src/platform/sandbox";
-import { makeHome, waitFor, type TestHome } from "../helpers/home";
+import { useTendHome, writtenPids } from "../helpers/home";
 import { FIXTURES, tend } from "../helpers/tend-cli";
 
 const problem = sandboxProblem({ mode: "workspace-write", allowNet: false });
 if (problem) console.log(`sandbox-sessions.test: sandboxed-session tests skipped: ${problem}`);
 
-let t: TestHome;
-beforeEach(() => {
-  t = makeHome();
-});
 const cleanup: Array<() => void> = [];
-afterEach(async () => {
-  for (const f of cleanup.splice(0)) f();
-  await tend(["kill", "--all", "--grace", "500ms"], { env: t.env });
-  await tend(["stop"], { env: t.env });
-  expect(await t.reap()).toEqual([]);
-  t.remove();
+const t = useTendHome({
+  beforeReap: () => {
+    for (const f of cleanup.splice(0)) f();
+  },
+  killAll: { grace: "500ms" },
+  stop: true,
 });
 
 test.skipIf(problem !== null)("a sandboxed session that ignores SIGTERM and forks is ended completely by tend kill; ps says it is confined", async () => {
@@ -39,13 +35,7 @@ test.skipIf(problem !== null)("a sandboxed session that ignores SIGTERM and fork
   const json = JSON.parse((await tend(["ps", "--json"], { env: t.env })).stdout);
   expect(json.processes[0].sandbox).toMatchObject({ mode: "workspace-write", allowNet: false });
   // The pids the script sees are in its own pid namespace; find the host's by marker instead.
-  await waitFor("pids file", () => {
-    try {
-      return readFileSync(pids, "utf8").trim().split(" ").length === 2;
-    } catch {
-      return false;
-    }
-  });
+  await writtenPids(pids, 2);
   const marker = json.processes[0].marker as string;
   const { findProcessesWithEnv } = await import("../../src/platform/marker-scan");
   const tree = findProcessesWithEnv("TEND_PROCESS_ID", marker);

@@ -1,32 +1,16 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { isLiveProcess } from "../../src/platform/live-processes";
-import { makeHome, waitFor, type TestHome } from "../helpers/home";
+import { useTendHome, waitFor, writtenPids } from "../helpers/home";
 import { FIXTURES, tend } from "../helpers/tend-cli";
 
-let t: TestHome;
-beforeEach(() => {
-  t = makeHome();
-});
-afterEach(async () => {
-  await tend(["stop"], { env: t.env });
-  expect(await t.reap()).toEqual([]);
-  t.remove();
-});
+const t = useTendHome({ stop: true });
 
 async function psJson() {
   const r = await tend(["ps", "--json"], { env: t.env });
   expect(r.code).toBe(0);
   return JSON.parse(r.stdout);
-}
-
-function readPids(file: string): number[] {
-  try {
-    return readFileSync(file, "utf8").trim().split(/\s+/).map(Number).filter(Boolean);
-  } catch {
-    return [];
-  }
 }
 
 describe("background sessions", () => {
@@ -53,8 +37,7 @@ describe("background sessions", () => {
       const r = await tend(["bg", "--name", `stubborn-${i}`, "-e", `PIDS_FILE=${f}`, "--", path.join(FIXTURES, "ignore-term-with-grandchild.sh")], { env: t.env });
       expect(r.code).toBe(0);
     }
-    await waitFor("pid files", () => files.every((f) => readPids(f).length === 2));
-    const pids = files.flatMap(readPids);
+    const pids = (await Promise.all(files.map((f) => writtenPids(f, 2)))).flat();
     expect(pids.every(isLiveProcess)).toBe(true);
     const kill = await tend(["kill", "--all", "--grace", "300ms"], { env: t.env });
     expect(kill.code).toBe(0);

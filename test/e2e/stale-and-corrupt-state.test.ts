@@ -1,19 +1,15 @@
-import { afterEach, beforeEach, expect, test } from "bun:test";
+import { beforeEach, expect, test } from "bun:test";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { processStartTime } from "../../src/platform/proc-identity";
 import { isLiveProcess } from "../../src/platform/live-processes";
-import { makeHome, waitFor, type TestHome } from "../helpers/home";
+import { useTendHome, waitFor } from "../helpers/home";
 import { tend } from "../helpers/tend-cli";
 
-let t: TestHome;
+// Some tests here SIGKILL a supervisor and leave its worker for the reap to end.
+const t = useTendHome({ allowLeftovers: true });
 beforeEach(() => {
-  t = makeHome();
   writeFileSync(path.join(t.home, "Procfile"), "sleeper: sleep 300\n");
-});
-afterEach(async () => {
-  await t.reap();
-  t.remove();
 });
 
 test("a SIGKILLed detached supervisor is reported stale by status, which cleans up", async () => {

@@ -1,18 +1,11 @@
-import { afterEach, beforeEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { isLiveProcess } from "../../src/platform/live-processes";
-import { makeHome, waitFor, type TestHome } from "../helpers/home";
+import { useTendHome, writtenPids } from "../helpers/home";
 import { FIXTURES, tend } from "../helpers/tend-cli";
 
-let t: TestHome;
-beforeEach(() => {
-  t = makeHome();
-});
-afterEach(async () => {
-  expect(await t.reap()).toEqual([]);
-  t.remove();
-});
+const t = useTendHome();
 
 test("tend stop ends a child that ignores SIGTERM and its grandchild, after the grace", async () => {
   const pidsFile = path.join(t.home, "pids");
@@ -23,14 +16,7 @@ test("tend stop ends a child that ignores SIGTERM and its grandchild, after the 
   const start = await tend(["start", "-d", "--dir", t.home], { env: t.env });
   expect(start.stderr).toBe("");
   expect(start.code).toBe(0);
-  await waitFor("pids file", () => {
-    try {
-      return readFileSync(pidsFile, "utf8").trim().split(" ").length === 2;
-    } catch {
-      return false;
-    }
-  });
-  const [child, grandchild] = readFileSync(pidsFile, "utf8").trim().split(" ").map(Number) as [number, number];
+  const [child, grandchild] = (await writtenPids(pidsFile, 2)) as [number, number];
   expect(isLiveProcess(child)).toBe(true);
   expect(isLiveProcess(grandchild)).toBe(true);
 

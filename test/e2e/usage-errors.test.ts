@@ -1,12 +1,8 @@
-import { afterAll, describe, expect, test } from "bun:test";
-import { makeHome } from "../helpers/home";
+import { describe, expect, test } from "bun:test";
+import { useTendHome } from "../helpers/home";
 import { tend } from "../helpers/tend-cli";
 
-const t = makeHome();
-afterAll(async () => {
-  expect(await t.reap()).toEqual([]);
-  t.remove();
-});
+const t = useTendHome({ perFile: true });
 
 describe("usage errors: one line, a hint, exit 2, nothing started", () => {
   const cases: Array<[string[], string]> = [

@@ -1,3 +1,4 @@
+import { expect } from "bun:test";
 import { existsSync } from "node:fs";
 import path from "node:path";
 
@@ -30,4 +31,24 @@ export async function tend(args: string[], opts: { env: Record<string, string>; 
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   clearTimeout(timer);
   return { code, stdout, stderr };
+}
+
+/**
+ * `bg` and `stateOf` for tests that start sessions one at a time in `t`'s home; `t` is read at
+ * each call, so it may be a home that changes from test to test.
+ */
+export function sessionsIn(t: { readonly env: Record<string, string> }) {
+  return {
+    /** `tend bg ARGS`, which must succeed without a word on stderr. */
+    async bg(...args: string[]): Promise<void> {
+      const run = await tend(["bg", ...args], { env: t.env });
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+    },
+    /** The state `tend status --json` gives the process `name`, if it lists one. */
+    async stateOf(name: string): Promise<string | undefined> {
+      const status = JSON.parse((await tend(["status", "--json"], { env: t.env })).stdout);
+      return status.processes.find((p: { name: string }) => p.name === name)?.state;
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, expect, test } from "bun:test";
+import { beforeEach, expect, test } from "bun:test";
 import path from "node:path";
 import type { AttachEvent } from "../../src/core/attach-protocol";
 import { defaultsFor, type ProcessSpec } from "../../src/core/process-spec";
@@ -6,15 +6,20 @@ import type { SupervisorInfo } from "../../src/core/supervisor-info";
 import { attachRoute, attachWebSocket } from "../../src/supervisor/api-attach";
 import { serveApi } from "../../src/supervisor/api-server";
 import { Supervisor } from "../../src/supervisor/supervisor";
-import { makeHome, waitFor, type TestHome } from "../helpers/home";
+import { useTendHome, waitFor } from "../helpers/home";
 
-let t: TestHome;
 let sup: Supervisor;
 let api: { stop(): void };
 let socket: string;
 
+const t = useTendHome({
+  beforeReap: async () => {
+    await sup.shutdown();
+    api.stop();
+  },
+  timeoutMs: 10_000,
+});
 beforeEach(() => {
-  t = makeHome();
   socket = path.join(t.home, "tend.sock");
   sup = new Supervisor({ home: t.home, dir: t.home });
   api = serveApi(
@@ -24,13 +29,6 @@ beforeEach(() => {
     attachWebSocket(sup),
   );
 });
-
-afterEach(async () => {
-  await sup.shutdown();
-  api.stop();
-  expect(await t.reap()).toEqual([]);
-  t.remove();
-}, 10_000);
 
 function session(name: string, command: string[], tty = false): ProcessSpec {
   return { ...defaultsFor("session"), name, command, shell: false, cwd: t.home, tty, graceMs: 500 };

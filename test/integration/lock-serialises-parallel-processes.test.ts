@@ -1,36 +1,19 @@
-import { afterEach, beforeEach, expect, test } from "bun:test";
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { beforeEach, expect, test } from "bun:test";
+import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { withLock } from "../../src/platform/lock";
-import { findProcessesWithEnv } from "../../src/platform/marker-scan";
 import { signalGroup } from "../../src/platform/process-group";
 import { processStartTime } from "../../src/platform/proc-identity";
+import { useTempDir } from "../helpers/temp-dir";
+import { useMarkedProcesses } from "../helpers/marked-processes";
 
 const lockModule = path.resolve(import.meta.dir, "../../src/platform/lock.ts");
-let dir = "";
+const procs = useMarkedProcesses();
+const dir = useTempDir();
 let lockPath = "";
-let mark = "";
-const groups: number[] = [];
-
-function start(cmd: string[], env: Record<string, string> = {}) {
-  const child = Bun.spawn({ cmd, detached: true, env: { ...process.env, ...env, TEND_TEST_MARK: mark }, stdout: "ignore", stderr: "pipe" });
-  groups.push(child.pid);
-  return child;
-}
-
-async function survivors(): Promise<number[]> {
-  const until = Date.now() + 3000;
-  for (;;) {
-    const left = findProcessesWithEnv("TEND_TEST_MARK", mark);
-    if (left.length === 0 || Date.now() > until) return left;
-    await Bun.sleep(20);
-  }
-}
 
 async function deadIdentity(): Promise<string> {
-  const child = start(["sleep", "30"]);
+  const child = procs.start(["sleep", "30"]);
   const identity = `${child.pid} ${processStartTime(child.pid)}\n`;
   signalGroup(child.pid, "SIGKILL");
   await child.exited;
@@ -38,14 +21,7 @@ async function deadIdentity(): Promise<string> {
 }
 
 beforeEach(() => {
-  dir = mkdtempSync(`${os.tmpdir()}/tend-test-`);
-  lockPath = path.join(dir, "supervisor.lock");
-  mark = randomBytes(8).toString("hex");
-});
-afterEach(async () => {
-  for (const pgid of groups.splice(0)) signalGroup(pgid, "SIGKILL");
-  expect(await survivors()).toEqual([]);
-  rmSync(dir, { recursive: true, force: true });
+  lockPath = path.join(dir(), "supervisor.lock");
 });
 
 test.each([
@@ -53,8 +29,8 @@ test.each([
   ["left stale by a dead process", true],
 ])("20 processes incrementing a counter under a lock that starts %s lose no update", async (_how, stale) => {
   if (stale) writeFileSync(lockPath, await deadIdentity());
-  const counter = path.join(dir, "counter");
-  const journal = path.join(dir, "journal");
+  const counter = path.join(dir(), "counter");
+  const journal = path.join(dir(), "journal");
   writeFileSync(counter, "0");
   writeFileSync(journal, "");
   const script = `
@@ -69,14 +45,14 @@ test.each([
     }, 20000);
   `;
   const env = { LOCK_MODULE: lockModule, LOCK_PATH: lockPath, COUNTER: counter, JOURNAL: journal };
-  const children = Array.from({ length: 20 }, () => start([process.execPath, "-e", script], env));
+  const children = Array.from({ length: 20 }, () => procs.start([process.execPath, "-e", script], { env, stderr: "pipe" }));
   const codes = await Promise.all(children.map((c) => c.exited));
   const errors = await Promise.all(children.map((c) => new Response(c.stderr).text()));
   expect(errors.filter((e) => e.trim() !== "")).toEqual([]);
   expect(codes).toEqual(Array(20).fill(0));
   expect(readFileSync(counter, "utf8")).toBe("20");
   expect(readFileSync(journal, "utf8")).toBe("in\nout\n".repeat(20));
-  expect(readdirSync(dir).sort()).toEqual(["counter", "journal"]);
+  expect(readdirSync(dir()).sort()).toEqual(["counter", "journal"]);
 }, 60000);
 
 test("holders in one process take turns too", async () => {
@@ -106,7 +82,7 @@ test("a lock whose pid now belongs to another process is broken", async () => {
 });
 
 test("a lock held by a live process times out naming the file and the holder", async () => {
-  const holder = start(["sleep", "30"]);
+  const holder = procs.start(["sleep", "30"]);
   writeFileSync(lockPath, `${holder.pid} ${processStartTime(holder.pid)}\n`);
   const error = await withLock(lockPath, async () => "never", 300).catch((e: Error) => e);
   expect(error).toBeInstanceOf(Error);

@@ -1,15 +1,14 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { beforeEach, describe, expect, test } from "bun:test";
 import net from "node:net";
 import { defaultsFor, type ProcessSpec } from "../../src/core/process-spec";
 import { runSupervisor, type SupervisorHandle } from "../../src/supervisor/run";
-import { makeHome, waitFor, type TestHome } from "../helpers/home";
+import { useTendHome, waitFor } from "../helpers/home";
 
-let t: TestHome;
 let h: SupervisorHandle;
 let subscribed = 0;
 
+const t = useTendHome({ beforeReap: () => h.shutdown() });
 beforeEach(async () => {
-  t = makeHome();
   h = await runSupervisor({ home: t.home, dir: t.home, name: null, mode: "start", detached: false });
   // Counts live subscriptions through the public API, to see that every stream lets go.
   const subscribe = h.supervisor.subscribe.bind(h.supervisor);
@@ -24,12 +23,6 @@ beforeEach(async () => {
       off();
     };
   };
-});
-
-afterEach(async () => {
-  await h.shutdown();
-  expect(await t.reap()).toEqual([]);
-  t.remove();
 });
 
 function spec(name: string, script: string): ProcessSpec {

@@ -1,84 +1,50 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { randomBytes } from "node:crypto";
+import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { findProcessesWithEnv, findProcessesWithEnvPrefix } from "../../src/platform/marker-scan";
-import { signalGroup } from "../../src/platform/process-group";
+import { useMarkedProcesses } from "../helpers/marked-processes";
 
-let mark = "";
-const groups: number[] = [];
-
-function start(cmd: string[], env: Record<string, string> = { TEND_TEST_MARK: mark }) {
-  const child = Bun.spawn({ cmd, detached: true, env: { ...process.env, ...env }, stdout: "ignore", stderr: "ignore" });
-  groups.push(child.pid);
-  return child;
-}
+const procs = useMarkedProcesses();
 
 function parentOf(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
   return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
 }
 
-async function waitForCount(key: string, value: string, n: number): Promise<number[]> {
-  const until = Date.now() + 3000;
-  for (;;) {
-    const found = findProcessesWithEnv(key, value);
-    if (found.length >= n || Date.now() > until) return found.sort((a, b) => a - b);
-    await Bun.sleep(10);
-  }
-}
-
-async function survivors(): Promise<number[]> {
-  const until = Date.now() + 3000;
-  for (;;) {
-    const left = findProcessesWithEnv("TEND_TEST_MARK", mark);
-    if (left.length === 0 || Date.now() > until) return left;
-    await Bun.sleep(20);
-  }
-}
-
-beforeEach(() => {
-  mark = randomBytes(8).toString("hex");
-});
-afterEach(async () => {
-  for (const pgid of groups.splice(0)) signalGroup(pgid, "SIGKILL");
-  expect(await survivors()).toEqual([]);
-});
-
 describe.if(process.platform === "linux")("on Linux", () => {
   test("finds a marked child and its grandchild, and not us", async () => {
-    const child = start(["sh", "-c", "sleep 30 & sleep 30"]);
-    const found = await waitForCount("TEND_TEST_MARK", mark, 2);
+    const child = procs.start(["sh", "-c", "sleep 30 & sleep 30"]);
+    const found = await procs.atLeast(2);
     expect(found).toContain(child.pid);
     expect(found.some((pid) => pid !== child.pid && parentOf(pid) === child.pid)).toBe(true);
     expect(found).not.toContain(process.pid);
   });
 
   test("finds a grandchild that left the process group", async () => {
-    start(["sh", "-c", "setsid sleep 30 & wait"]);
-    const found = await waitForCount("TEND_TEST_MARK", mark, 2);
-    const escaped = found.filter((pid) => !groups.includes(pid));
+    procs.start(["sh", "-c", "setsid sleep 30 & wait"]);
+    const found = await procs.atLeast(2);
+    const escaped = found.filter((pid) => !procs.groups.includes(pid));
     expect(escaped).toHaveLength(1);
     // It is not in the child's group, so the afterEach group kill needs its group too.
-    groups.push(escaped[0]!);
+    procs.groups.push(escaped[0]!);
   });
 
   test("matches whole entries only", async () => {
-    start(["sleep", "30"], { TEND_TEST_MARK: `${mark}-longer`, XTEND_TEST_MARK: mark, OTHER: `TEND_TEST_MARK=${mark}` });
-    const exact = start(["sleep", "30"], { FIRST: "1", TEND_TEST_MARK: mark });
-    expect(await waitForCount("TEND_TEST_MARK", mark, 1)).toEqual([exact.pid]);
+    procs.start(["sleep", "30"], { env: { TEND_TEST_MARK: `${procs.mark}-longer`, XTEND_TEST_MARK: procs.mark, OTHER: `TEND_TEST_MARK=${procs.mark}` } });
+    const exact = procs.start(["sleep", "30"], { env: { FIRST: "1", TEND_TEST_MARK: procs.mark } });
+    expect(await procs.atLeast(1)).toEqual([exact.pid]);
     await Bun.sleep(50);
-    expect(findProcessesWithEnv("TEND_TEST_MARK", mark)).toEqual([exact.pid]);
+    expect(findProcessesWithEnv("TEND_TEST_MARK", procs.mark)).toEqual([exact.pid]);
   });
 
   test("the prefix form returns every value under the prefix", async () => {
-    const a = start(["sleep", "30"], { TEND_TEST_MARK: mark, TEND_TEST_ID: `${mark}/a` });
-    const b = start(["sleep", "30"], { TEND_TEST_MARK: mark, TEND_TEST_ID: `${mark}/b` });
-    await waitForCount("TEND_TEST_MARK", mark, 2);
-    const found = findProcessesWithEnvPrefix("TEND_TEST_ID", `${mark}/`).sort((x, y) => x.pid - y.pid);
+    const a = procs.start(["sleep", "30"], { env: { TEND_TEST_ID: `${procs.mark}/a` } });
+    const b = procs.start(["sleep", "30"], { env: { TEND_TEST_ID: `${procs.mark}/b` } });
+    await procs.atLeast(2);
+    const found = findProcessesWithEnvPrefix("TEND_TEST_ID", `${procs.mark}/`).sort((x, y) => x.pid - y.pid);
     expect(found).toEqual(
       [
-        { pid: a.pid, value: `${mark}/a` },
-        { pid: b.pid, value: `${mark}/b` },
+        { pid: a.pid, value: `${procs.mark}/a` },
+        { pid: b.pid, value: `${procs.mark}/b` },
       ].sort((x, y) => x.pid - y.pid),
     );
   });
@@ -89,7 +55,7 @@ describe.if(process.platform === "linux")("on Linux", () => {
   });
 
   test("finds nothing for a marker nobody carries", () => {
-    expect(findProcessesWithEnv("TEND_TEST_MARK", `${mark}-nobody`)).toEqual([]);
+    expect(findProcessesWithEnv("TEND_TEST_MARK", `${procs.mark}-nobody`)).toEqual([]);
   });
 });
 

@@ -1,35 +1,10 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { randomBytes } from "node:crypto";
-import { findProcessesWithEnv } from "../../src/platform/marker-scan";
+import { describe, expect, test } from "bun:test";
 import { signalGroup } from "../../src/platform/process-group";
 import { isAlive, isSameProcess, isZombie, processStartTime } from "../../src/platform/proc-identity";
+import { useMarkedProcesses } from "../helpers/marked-processes";
 
 const onLinux = process.platform === "linux";
-let mark = "";
-const groups: number[] = [];
-
-function start(cmd: string[]) {
-  const child = Bun.spawn({ cmd, detached: true, env: { ...process.env, TEND_TEST_MARK: mark }, stdout: "pipe", stderr: "ignore" });
-  groups.push(child.pid);
-  return child;
-}
-
-async function survivors(): Promise<number[]> {
-  const until = Date.now() + 3000;
-  for (;;) {
-    const left = findProcessesWithEnv("TEND_TEST_MARK", mark);
-    if (left.length === 0 || Date.now() > until) return left;
-    await Bun.sleep(20);
-  }
-}
-
-beforeEach(() => {
-  mark = randomBytes(8).toString("hex");
-});
-afterEach(async () => {
-  for (const pgid of groups.splice(0)) signalGroup(pgid, "SIGKILL");
-  expect(await survivors()).toEqual([]);
-});
+const procs = useMarkedProcesses();
 
 describe("processStartTime", () => {
   test("is stable for our own pid", () => {
@@ -40,7 +15,7 @@ describe("processStartTime", () => {
   });
 
   test("differs for a child started later", async () => {
-    const child = start(["sleep", "30"]);
+    const child = procs.start(["sleep", "30"]);
     const childStart = processStartTime(child.pid);
     expect(childStart).not.toBeNull();
     expect(childStart).not.toBe(processStartTime(process.pid));
@@ -54,7 +29,7 @@ describe("processStartTime", () => {
 
 describe("isSameProcess", () => {
   test("a recorded process that has died is not the same, whoever holds the pid now", async () => {
-    const child = start(["sleep", "30"]);
+    const child = procs.start(["sleep", "30"]);
     const recorded = processStartTime(child.pid)!;
     signalGroup(child.pid, "SIGKILL");
     await child.exited;
@@ -85,7 +60,7 @@ describe("isAlive", () => {
 describe.if(onLinux)("isZombie", () => {
   test("an exited child nobody waits for is a zombie that still has a start time", async () => {
     // The short sleep outlives the shell, whose pid becomes a `sleep 30` that never reaps.
-    const parent = start(["sh", "-c", "sleep 0.3 & echo $!; exec sleep 30"]);
+    const parent = procs.start(["sh", "-c", "sleep 0.3 & echo $!; exec sleep 30"], { stdout: "pipe" });
     const reader = parent.stdout.getReader();
     let out = "";
     while (!out.includes("\n")) {

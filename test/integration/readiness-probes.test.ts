@@ -1,11 +1,11 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { systemClock } from "../../src/core/clock";
 import type { ProbeCheck, ProbeSpec } from "../../src/core/probe-spec";
 import { isLiveProcess } from "../../src/platform/live-processes";
 import { ReadinessWatcher } from "../../src/supervisor/readiness";
-import { makeHome, waitFor, type TestHome } from "../helpers/home";
+import { useTendHome, waitFor } from "../helpers/home";
 
 type Outcome = { ready: true; afterMs: number } | { ready: false; afterMs: number; lastError: string | null };
 
@@ -13,18 +13,14 @@ type Outcome = { ready: true; afterMs: number } | { ready: false; afterMs: numbe
 const INTERVAL = 20;
 const TIMEOUT = 1000;
 
-let t: TestHome;
 const cleanups: (() => void | Promise<void>)[] = [];
 
-beforeEach(() => {
-  t = makeHome("tend-probe-");
-});
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  // Every cmd probe ran with this home's TEND_HOME: nothing of it may be left running.
-  expect(await t.reap()).toEqual([]);
-  t.remove();
+// Every cmd probe runs with this home's TEND_HOME: nothing of it may be left running.
+const t = useTendHome({
+  prefix: "tend-probe-",
+  beforeReap: async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  },
 });
 
 /** Starts a watcher on the real clock; `events` records every callback, to prove there is only one. */

@@ -1,26 +1,19 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { beforeEach, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { defaultsFor, type ProcessSpec } from "../../src/core/process-spec";
 import type { ProcessRecord } from "../../src/core/process-status";
 import { Supervisor } from "../../src/supervisor/supervisor";
-import { makeHome, waitFor, type TestHome } from "../helpers/home";
+import { useTendHome, waitFor } from "../helpers/home";
 import { FIXTURES } from "../helpers/tend-cli";
 
-let t: TestHome;
 let sup: Supervisor;
 const notices: string[] = [];
 
+const t = useTendHome({ beforeReap: () => sup.shutdown() });
 beforeEach(() => {
-  t = makeHome();
   notices.length = 0;
   sup = new Supervisor({ home: t.home, dir: t.home, events: { notice: (name, m) => notices.push(`${name}: ${m}`) } });
-});
-
-afterEach(async () => {
-  await sup.shutdown();
-  expect(await t.reap()).toEqual([]);
-  t.remove();
 });
 
 function spec(name: string, command: string[], patch: Partial<ProcessSpec["restart"]> = {}): ProcessSpec {

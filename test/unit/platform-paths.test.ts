@@ -1,17 +1,12 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { describe, expect, test } from "bun:test";
+import { chmodSync, mkdirSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import envPaths from "env-paths";
 import { ensureDir, layout, logFile, processFile, tendHome } from "../../src/platform/paths";
+import { useTempDir } from "../helpers/temp-dir";
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(`${os.tmpdir()}/tend-test-`);
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const dir = useTempDir();
 
 describe("tendHome", () => {
   test("TEND_HOME wins and is made absolute", () => {
@@ -29,7 +24,7 @@ describe("tendHome", () => {
 
 describe("ensureDir", () => {
   test("creates nested folders private to the user", () => {
-    const target = path.join(dir, "a", "b");
+    const target = path.join(dir(), "a", "b");
     ensureDir(target);
     expect(statSync(target).mode & 0o777).toBe(0o700);
     ensureDir(target);
@@ -37,7 +32,7 @@ describe("ensureDir", () => {
   });
 
   test("tightens an existing folder with looser bits", () => {
-    const target = path.join(dir, "loose");
+    const target = path.join(dir(), "loose");
     mkdirSync(target);
     chmodSync(target, 0o755);
     ensureDir(target);
