@@ -11,6 +11,8 @@ export interface ApiHandlers {
   supervisor: Supervisor;
   info: () => SupervisorInfo;
   shutdown: () => void;
+  /** Told when a request starts and ends, so an idle supervisor never leaves mid-request. */
+  activity?: { begin(): void; end(): void };
 }
 
 /** A route that needs more than JSON in, JSON out (streams, WebSockets). */
@@ -24,6 +26,7 @@ const STATUS_OF: Record<string, number> = {
   not_attachable: 409,
   spawn_failed: 422,
   sandbox_unavailable: 422,
+  shutting_down: 503,
 };
 
 function json(body: unknown, status = 200): Response {
@@ -129,11 +132,14 @@ export function serveApi(
   const server = Bun.serve({
     unix: socket,
     async fetch(req: Request, srv: Server<unknown>) {
+      h.activity?.begin();
       try {
         return await route(req, h, raw, srv);
       } catch (error) {
         if (error instanceof TendError) return errorResponse(error);
         return errorResponse(new TendError(String((error as Error)?.message ?? error), "internal"));
+      } finally {
+        h.activity?.end();
       }
     },
     websocket: websocket ?? { message() {} },

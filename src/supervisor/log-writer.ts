@@ -22,6 +22,9 @@ let owner: LogWriter | null = null;
 export class LogWriter {
   private fd: number;
   private size: number;
+  private closed = false;
+  /** Why the last write failed (a full disk, say); lines are dropped rather than the pipe left unread. */
+  lastError: string | null = null;
 
   constructor(
     private readonly path: string,
@@ -32,6 +35,7 @@ export class LogWriter {
   }
 
   append(prefix: Uint8Array, text: Uint8Array): void {
+    if (this.closed) return;
     if (owner !== this) {
       owner?.flush();
       owner = this;
@@ -47,15 +51,22 @@ export class LogWriter {
 
   flush(): void {
     if (owner !== this) return;
-    let off = 0;
-    while (off < used) off += writeSync(this.fd, shared, off, used - off);
-    this.size += used;
-    used = 0;
-    owner = null;
+    try {
+      let off = 0;
+      while (off < used) off += writeSync(this.fd, shared, off, used - off);
+      this.size += used;
+    } catch (error) {
+      this.lastError = (error as Error).message;
+    } finally {
+      used = 0;
+      owner = null;
+    }
   }
 
   close(): void {
+    if (this.closed) return;
     this.flush();
+    this.closed = true;
     closeSync(this.fd);
   }
 
@@ -71,6 +82,19 @@ export class LogWriter {
   private rotate(): void {
     this.flush();
     owner = this;
+    try {
+      this.rotateFiles();
+    } catch (error) {
+      this.lastError = (error as Error).message;
+      try {
+        this.fd = openSync(this.path, "a", 0o600);
+      } catch {
+        // Writes fail and are counted in lastError until the file can be opened again.
+      }
+    }
+  }
+
+  private rotateFiles(): void {
     closeSync(this.fd);
     const keep = Math.max(0, this.settings.maxFiles - 1);
     rmSync(`${this.path}.${keep}`, { force: true });

@@ -60,6 +60,9 @@ export class ManagedProcess {
   private settled: Promise<void> = Promise.resolve();
   private ttySize = { ...DEFAULT_TTY };
   private watcher: ReadinessWatcher | null = null;
+  /** Bumped by every stop, so a restart can tell that another stop came while it waited. */
+  private stopTicket = 0;
+  private closed = false;
   /** For attaching clients: what the process last wrote, across restarts. */
   readonly recent = new RecentOutput();
 
@@ -95,6 +98,7 @@ export class ManagedProcess {
 
   /** Starts the process now. A command that cannot be started throws (and parks it). */
   start(): void {
+    if (this.closed) throw new TendError(`"${this.spec.name}" was removed`, "not_found");
     this.stopRequested = false;
     this.clearTimer();
     const marker = `${this.ctx.markerPrefix}${this.spec.name}/${randomBytes(6).toString("hex")}`;
@@ -171,7 +175,12 @@ export class ManagedProcess {
   }
 
   /** Stops the process (and its whole tree) and keeps it from restarting. */
-  async stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void> {
+  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void> {
+    this.stopTicket += 1;
+    return this.halt(signal, graceMs);
+  }
+
+  private async halt(signal?: NodeJS.Signals, graceMs?: number): Promise<void> {
     this.stopRequested = true;
     this.watcher?.cancel();
     this.watcher = null;
@@ -188,13 +197,22 @@ export class ManagedProcess {
     await this.settled;
   }
 
-  /** Stops the process if it runs, then starts it afresh with a clean restart history. */
-  async restart(): Promise<void> {
+  /**
+   * Stops the process if it runs, then starts it afresh with a clean restart history — unless
+   * someone stopped or removed it while we waited, which wins: a kill during a restart must not
+   * bring back a process nobody tracks.
+   */
+  async restart(): Promise<boolean> {
+    const ticket = ++this.stopTicket;
+    // A restart already counted when it was scheduled is not counted again.
+    const counted = this.status.state === "backoff";
     this.restarting = true;
-    await this.stop().finally(() => (this.restarting = false));
-    this.history = { ...freshHistory(this.spec.restart), restarts: this.history.restarts + 1 };
+    await this.halt().finally(() => (this.restarting = false));
+    if (ticket !== this.stopTicket || this.closed) return false;
+    this.history = { ...freshHistory(this.spec.restart), restarts: this.history.restarts + (counted ? 0 : 1) };
     this.status.restarts = this.history.restarts;
     this.start();
+    return true;
   }
 
   /** Input for the process: its stdin pipe, or its terminal. Dropped when it is not running. */
@@ -222,8 +240,9 @@ export class ManagedProcess {
     this.set({ state: "parked", reason, endedAt: this.ctx.clock.now() }, `parked: ${reason}`, "error");
   }
 
-  /** Closes the log file; call once the process is stopped for good. */
+  /** Closes the log file; call once the process is stopped for good. Nothing starts it again. */
   close(): void {
+    this.closed = true;
     this.log.close();
   }
 

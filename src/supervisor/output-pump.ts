@@ -73,7 +73,11 @@ export async function drainInto(source: ReadableStream<Uint8Array>, pump: Output
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      pump.push(value);
+      try {
+        pump.push(value);
+      } catch {
+        // A listener's failure must not leave the child's pipe unread (it would block on it).
+      }
     }
   } finally {
     pump.end();

@@ -25,6 +25,8 @@ export interface RunOptions {
 }
 
 export const DEFAULT_LINGER_MS = 3000;
+const MIN_LINGER_MS = 500;
+const FIRST_REQUEST_WAIT_MS = 10_000;
 
 export interface SupervisorHandle {
   supervisor: Supervisor;
@@ -49,17 +51,24 @@ export async function runSupervisor(opts: RunOptions): Promise<SupervisorHandle>
   let lingerTimer: ReturnType<typeof setTimeout> | null = null;
   // An on-demand supervisor leaves once idle, like a tmux server without sessions, so a CI job
   // that ended its sessions leaves nothing running.
-  const checkIdle = () => {
+  // Never shorter than a request's round trip, and a new supervisor first waits for the
+  // request it was started for. Requests that only look (ps, logs) do not keep it alive.
+  const lingerMs = Math.max(MIN_LINGER_MS, opts.lingerMs ?? DEFAULT_LINGER_MS);
+  let requestsInFlight = 0;
+  const checkIdle = (waitMs = lingerMs) => {
     if (opts.mode !== "on-demand" || shuttingDown) return;
     if (lingerTimer) clearTimeout(lingerTimer);
     lingerTimer = null;
     if (supervisor.busy()) return;
     lingerTimer = setTimeout(() => {
+      lingerTimer = null;
+      // A request being served (a bg about to add a session) postpones the exit a moment.
+      if (requestsInFlight > 0) return checkIdle(MIN_LINGER_MS);
       if (!supervisor.busy()) {
         events.notice?.(null, "nothing left to supervise, exiting", "info");
         void shutdown();
       }
-    }, opts.lingerMs ?? DEFAULT_LINGER_MS);
+    }, waitMs);
   };
   const supervisor = new Supervisor({
     home: opts.home,
@@ -109,7 +118,20 @@ export async function runSupervisor(opts: RunOptions): Promise<SupervisorHandle>
     }
     const server = serveApi(
       paths.socket,
-      { supervisor, info: () => info, shutdown: () => void shutdown() },
+      {
+        supervisor,
+        info: () => info,
+        shutdown: () => void shutdown(),
+        activity: {
+          begin: () => {
+            requestsInFlight += 1;
+          },
+          end: () => {
+            requestsInFlight -= 1;
+            if (!lingerTimer) checkIdle();
+          },
+        },
+      },
       {
         "GET logs": logsRoute(supervisor),
         "GET processes/:name/attach": attachRoute(supervisor),
@@ -154,6 +176,6 @@ export async function runSupervisor(opts: RunOptions): Promise<SupervisorHandle>
     return shuttingDown;
   }
 
-  checkIdle();
+  checkIdle(Math.max(lingerMs, FIRST_REQUEST_WAIT_MS));
   return { supervisor, info, shutdown, done };
 }

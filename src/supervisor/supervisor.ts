@@ -54,6 +54,8 @@ export interface AddOptions {
   replace?: boolean;
 }
 
+const LEFTOVER_CHECK_MS = 1000;
+
 /** How a record left by an earlier supervisor reads now that nobody watches its process. */
 function adoptLeftover(record: ProcessRecord): ProcessRecord {
   if (isSettled(record.status.state)) return record;
@@ -82,6 +84,8 @@ export class Supervisor {
   /** Processes waiting for their dependencies. */
   private readonly blocked = new Set<ManagedProcess>();
   private dependencyCheckPending = false;
+  private closing = false;
+  private leftoverWatch: ReturnType<typeof setInterval> | null = null;
   private readonly listeners = new Map<string, Set<OutputListener>>();
   private readonly clock: Clock;
   private readonly events: SupervisorEvents;
@@ -104,6 +108,7 @@ export class Supervisor {
     ensureDir(this.paths.processesDir);
     ensureDir(this.paths.logsDir);
     for (const record of readProcessRecords(this.paths).records) this.leftovers.set(record.spec.name, adoptLeftover(record));
+    this.watchLeftovers();
   }
 
   get markerPrefix(): string {
@@ -116,6 +121,7 @@ export class Supervisor {
    * started is parked with the reason and its error returned.
    */
   async add(batch: NewProcess[], opts: AddOptions = {}): Promise<{ records: ProcessRecord[]; errors: TendError[] }> {
+    this.refuseWhileClosing();
     const taken = new Set([...this.processes.keys(), ...this.leftovers.keys()]);
     const named = new Set<string>();
     const specs: ProcessSpec[] = batch.map((p) => {
@@ -187,17 +193,15 @@ export class Supervisor {
    */
   async remove(name: string, opts: { signal?: NodeJS.Signals; graceMs?: number; keep?: boolean }): Promise<ProcessRecord> {
     const proc = this.processes.get(name);
+    const left = proc ? undefined : this.leftovers.get(name);
+    if (!proc && !left) throw this.notFound(name);
     let record: ProcessRecord;
     if (proc) {
       this.dequeue(proc);
       await proc.stop(opts.signal, opts.graceMs);
       record = proc.record();
-      if (!opts.keep) {
-        proc.close();
-        this.processes.delete(name);
-      }
     } else {
-      record = this.get(name);
+      record = left!;
       if (record.status.marker && (record.status.pid === null || recordedProcessAlive(record))) {
         await endTree(
           { pgid: record.status.pid, marker: record.status.marker },
@@ -205,9 +209,15 @@ export class Supervisor {
           opts.graceMs ?? record.spec.graceMs,
         );
       }
-      if (!opts.keep) this.leftovers.delete(name);
     }
-    if (!opts.keep) {
+    // Another request may have removed it while we waited, and even added a new one by the
+    // same name: that one is not ours to forget.
+    const stillOurs = proc ? this.processes.get(name) === proc : this.leftovers.get(name) === left;
+    if (!opts.keep && stillOurs) {
+      if (proc) {
+        proc.close();
+        this.processes.delete(name);
+      } else this.leftovers.delete(name);
       this.releaseWorktree(record);
       removeProcessRecord(this.paths, name);
       for (const l of this.listeners.get(name) ?? []) l.removed?.();
@@ -217,15 +227,22 @@ export class Supervisor {
     return record;
   }
 
+
   async restart(name: string): Promise<ProcessRecord> {
+    this.refuseWhileClosing();
     let proc = this.processes.get(name);
     if (!proc) {
       const left = this.leftovers.get(name);
       if (!left) throw this.notFound(name);
+      // Left running by a lost supervisor: that run ends before a new one starts.
+      if (left.status.marker && recordedProcessAlive(left)) {
+        await endTree({ pgid: left.status.pid, marker: left.status.marker }, left.spec.stopSignal as NodeJS.Signals, left.spec.graceMs);
+      }
       this.leftovers.delete(name);
       proc = this.create(left.spec);
     }
-    this.dequeue(proc);
+    // Waiting for a slot or a dependency, it has not started: it keeps its place.
+    if (this.queue.includes(proc) || this.blocked.has(proc)) return proc.record();
     await proc.restart();
     return proc.record();
   }
@@ -270,6 +287,8 @@ export class Supervisor {
    * session ended.
    */
   async shutdown(): Promise<void> {
+    this.closing = true;
+    if (this.leftoverWatch) clearInterval(this.leftoverWatch);
     for (const proc of this.queue.splice(0)) proc.markStopped("never started: the supervisor stopped");
     for (const proc of this.blocked) proc.markStopped("never started: the supervisor stopped");
     this.blocked.clear();
@@ -277,6 +296,8 @@ export class Supervisor {
     for (const wave of stopOrder([...this.processes.values()].map((p) => p.spec))) {
       await Promise.all(wave.map((name) => this.processes.get(name)?.stop()));
     }
+    // Anything an add that was already under way brought in goes too.
+    await Promise.all([...this.processes.values()].map((p) => p.stop()));
     for (const proc of this.processes.values()) {
       proc.close();
       if (proc.spec.origin === "worker") {
@@ -318,7 +339,38 @@ export class Supervisor {
     }
   }
 
+  /**
+   * A process left running by a lost supervisor is nobody's child, so no exit event will ever
+   * come for it: look every second, so those following or waiting on it learn that it ended.
+   */
+  private watchLeftovers(): void {
+    const running = () => [...this.leftovers.values()].filter((r) => !isSettled(r.status.state));
+    if (running().length === 0) return;
+    this.leftoverWatch = setInterval(() => {
+      for (const record of running()) {
+        if (recordedProcessAlive(record)) continue;
+        const ended: ProcessRecord = {
+          ...record,
+          status: { ...record.status, state: "stopped", pid: null, endedAt: this.clock.now(), reason: "ended while no supervisor watched it" },
+        };
+        this.leftovers.set(record.spec.name, ended);
+        writeFileAtomic(processFile(this.paths, record.spec.name), `${JSON.stringify(ended, null, 2)}\n`);
+        for (const l of this.listeners.get(record.spec.name) ?? []) l.change?.(ended);
+      }
+      if (running().length === 0 && this.leftoverWatch) clearInterval(this.leftoverWatch);
+    }, LEFTOVER_CHECK_MS);
+    this.leftoverWatch.unref();
+  }
+
+  private refuseWhileClosing(): void {
+    if (this.closing) throw new TendError("the supervisor is stopping", "shutting_down", "try again once it has stopped");
+  }
+
   private create(given: ProcessSpec): ManagedProcess {
+    // Two requests replacing the same name: the second finds it taken again.
+    if (this.processes.has(given.name) || this.leftovers.has(given.name)) {
+      throw new TendError(`a process named "${given.name}" already exists`, "name_taken", "another request just took it");
+    }
     const { spec, worktree } = this.placeInWorktree(given);
     const proc = new ManagedProcess(spec, {
       worktree,

@@ -8,7 +8,7 @@ import { nameProblem } from "../../core/names";
 import { defaultsFor } from "../../core/process-spec";
 import type { RestartMode } from "../../core/restart-policy";
 import { ApiClient } from "../../client/api-client";
-import { ensureSupervisor } from "../../client/ensure-supervisor";
+import { ensureSupervisor, replaceStoppingSupervisor } from "../../client/ensure-supervisor";
 import { parseEnvAssignment, readEnvFile } from "../../client/env-input";
 import { layout, tendHome } from "../../platform/paths";
 import { describeProbe, probeFromFlags } from "../../core/probe-spec";
@@ -85,15 +85,18 @@ export default defineCommand({
 
     const paths = layout(tendHome());
     let created: CreatedBody;
-    let api: ApiClient;
+    let info = await ensureSupervisor(paths, process.cwd());
+    let api = new ApiClient(info.socket);
+    const body = { processes: [spec], replace: args.replace === true };
     try {
-      api = new ApiClient((await ensureSupervisor(paths, process.cwd())).socket);
-      created = await api.post<CreatedBody>("/v1/processes", { processes: [spec], replace: args.replace === true });
+      created = await api.post<CreatedBody>("/v1/processes", body);
     } catch (error) {
-      // An on-demand supervisor may have left between our look and our request: once more.
-      if (!(error instanceof TendError) || error.code !== "unreachable") throw error;
-      api = new ApiClient((await ensureSupervisor(paths, process.cwd())).socket);
-      created = await api.post<CreatedBody>("/v1/processes", { processes: [spec], replace: args.replace === true });
+      // The supervisor may be leaving (idle, or told to stop) just as we ask: once more, with
+      // the one that comes after it.
+      if (!(error instanceof TendError) || (error.code !== "unreachable" && error.code !== "shutting_down")) throw error;
+      info = await replaceStoppingSupervisor(paths, process.cwd(), info.pid);
+      api = new ApiClient(info.socket);
+      created = await api.post<CreatedBody>("/v1/processes", body);
     }
     let record = created.records[0]!;
     const name = record.spec.name;
