@@ -30,6 +30,13 @@ export function endedLine(name: string, e: Ending): string {
 const DETACH_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGQUIT", "SIGTERM", "SIGHUP"];
 
 /**
+ * After piped input ends, the answer to it is still on its way: output is shown until this long
+ * passes without any, or DRAIN_MAX_MS in all, so a chatty process cannot hold the attach open.
+ */
+const DRAIN_QUIET_MS = 300;
+const DRAIN_MAX_MS = 2000;
+
+/**
  * Shows a process's output and sends it our input until the user detaches, the process ends
  * for good, or the connection goes. Resolves with the exit code: 0 for a detach and for a
  * process that ended (the attach itself worked; `tend wait --exit` is for its exit code).
@@ -38,6 +45,9 @@ const DETACH_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGQUIT", "SIGTERM", "SIGHU
  * and our window size. A process without one reads lines, so a terminal stays in line mode:
  * typing is echoed and edited locally, Enter sends the line, Ctrl-D ends the input, and the
  * terminal's own Ctrl-C and Ctrl-\ detach.
+ *
+ * Input that is not a terminal (`echo cmd | tend attach NAME`) has no one behind it to detach:
+ * once it ends, the output is drained for a moment and the attach detaches by itself.
  */
 export async function runAttach(opts: AttachOptions): Promise<number> {
   const name = opts.record.spec.name;
@@ -53,6 +63,13 @@ export async function runAttach(opts: AttachOptions): Promise<number> {
   };
 
   let finish: (code: number, line: string | null) => void = () => {};
+  let quietTimer: ReturnType<typeof setTimeout> | undefined;
+  let limitTimer: ReturnType<typeof setTimeout> | undefined;
+  const stillQuiet = () => {
+    if (limitTimer === undefined) return;
+    clearTimeout(quietTimer);
+    quietTimer = setTimeout(detach, DRAIN_QUIET_MS);
+  };
   const onEvent = (e: AttachEvent) => {
     if (e.type === "ended") finish(0, endedLine(name, e));
     else if (e.type === "error") notice(`tend: the supervisor says: ${e.message}`);
@@ -73,6 +90,7 @@ export async function runAttach(opts: AttachOptions): Promise<number> {
       modes.feed(bytes);
       process.stdout.write(bytes);
       atLineStart = bytes[bytes.length - 1] === 10;
+      stillQuiet();
     },
     event: (e) => onEvent(e),
   });
@@ -83,8 +101,13 @@ export async function runAttach(opts: AttachOptions): Promise<number> {
     conn.input(at === -1 ? chunk : chunk.subarray(0, at));
     if (at !== -1) detach();
   };
-  // Input ends; output goes on until the process ends or the user detaches.
-  const onEnd = () => stdin.off("data", onData);
+  const onEnd = () => {
+    stdin.off("data", onData);
+    // Ctrl-D at a terminal ends only the input: the user is still there to watch and detach.
+    if (stdin.isTTY) return;
+    limitTimer = setTimeout(detach, DRAIN_MAX_MS);
+    stillQuiet();
+  };
   const detach = () => finish(0, `[detached from ${name}; it keeps running — tend attach ${name} to come back]`);
 
   const code = new Promise<number>((resolve) => {
@@ -92,6 +115,8 @@ export async function runAttach(opts: AttachOptions): Promise<number> {
     finish = (exitCode, line) => {
       if (finished) return;
       finished = true;
+      clearTimeout(quietTimer);
+      clearTimeout(limitTimer);
       stdin.off("data", onData).off("end", onEnd).pause();
       terminal?.restore();
       terminal = null;

@@ -18,6 +18,7 @@ export class LinePrinter {
   private readonly pendingPieces = new Map<string, Uint8Array[]>();
   private parts: Uint8Array[] = [];
   private scheduled = false;
+  private muted = false;
 
   constructor(
     names: string[],
@@ -54,8 +55,15 @@ export class LinePrinter {
     this.schedule();
   }
 
+  /** Stops writing for good: the reader went away. */
+  mute(): void {
+    this.muted = true;
+    this.parts = [];
+  }
+
   /** Writes what is gathered now (before exiting). */
   flush(): void {
+    if (this.muted) this.parts = [];
     if (this.parts.length === 0) return;
     const chunk = Buffer.concat(this.parts);
     this.parts = [];

@@ -56,8 +56,10 @@ export async function killProcesses(paths: HomeLayout, names: string[] | "all", 
   const killed = await Promise.all(
     targets.map(async (r) => {
       const alive = recordedProcessAlive(r);
-      if (r.status.marker && alive) {
-        await endTree({ pgid: r.status.pid, marker: r.status.marker }, opts.signal ?? (r.spec.stopSignal as NodeJS.Signals), opts.graceMs ?? r.spec.graceMs);
+      // A dead leader may have left descendants that escaped its group; the marker finds them.
+      if (r.status.marker) {
+        const target = { pgid: alive ? r.status.pid : null, marker: r.status.marker };
+        await endTree(target, opts.signal ?? (r.spec.stopSignal as NodeJS.Signals), opts.graceMs ?? r.spec.graceMs);
       }
       if (!opts.keep) removeProcessRecord(paths, r.spec.name);
       return { name: r.spec.name, pid: alive ? r.status.pid : null, wasRunning: alive };

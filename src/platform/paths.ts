@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { chmodSync, mkdirSync, statSync } from "node:fs";
+import { chmodSync, mkdirSync, realpathSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import envPaths from "env-paths";
@@ -17,11 +17,30 @@ export interface HomeLayout {
   lockFile: string;
 }
 
-// env-paths reads process.env when it is imported, so `env` only governs TEND_HOME.
+/**
+ * The home's one spelling, whatever symlinks lead to it: the marker prefix, the socket path and
+ * the TEND_HOME the processes get all derive from it, so a second spelling would not find what
+ * the first started. A home not created yet resolves through its nearest existing ancestor, so
+ * it keeps the same spelling once it exists.
+ */
 export function tendHome(env: NodeJS.ProcessEnv = process.env): string {
-  const fromEnv = env.TEND_HOME;
-  if (fromEnv) return path.resolve(fromEnv);
-  return envPaths("tend", { suffix: "" }).data;
+  // env-paths reads process.env when it is imported, so `env` only governs TEND_HOME.
+  return canonicalPath(env.TEND_HOME || envPaths("tend", { suffix: "" }).data);
+}
+
+function canonicalPath(dir: string): string {
+  const missing: string[] = [];
+  let at = path.resolve(dir);
+  for (;;) {
+    try {
+      return path.join(realpathSync(at), ...missing.reverse());
+    } catch {
+      const parent = path.dirname(at);
+      if (parent === at) return path.resolve(dir);
+      missing.push(path.basename(at));
+      at = parent;
+    }
+  }
 }
 
 export function ensureDir(dir: string): void {

@@ -3,9 +3,14 @@ import { consola } from "consola";
 import { parseDuration } from "../../core/duration";
 import { UsageError } from "../../core/errors";
 import { normaliseSignal } from "../../core/process-spec";
-import { killProcesses } from "../../client/kill";
+import { killProcesses, type KillOutcome } from "../../client/kill";
 import { layout, tendHome } from "../../platform/paths";
 import { jsonArg } from "./_shared";
+
+function outcomeLine(k: KillOutcome, kept: boolean): string {
+  if (kept) return k.wasRunning ? `stopped ${k.name} (pid ${k.pid}), kept in the list` : `${k.name} was not running; kept in the list`;
+  return k.wasRunning ? `killed ${k.name} (pid ${k.pid})` : `removed ${k.name} (was not running)`;
+}
 
 export default defineCommand({
   meta: { name: "kill", description: "End processes and their whole process trees, then remove them from the list" },
@@ -39,7 +44,7 @@ export default defineCommand({
       process.stdout.write(`${JSON.stringify({ killed, strays })}\n`);
       return 0;
     }
-    for (const k of killed) consola.success(k.wasRunning ? `killed ${k.name} (pid ${k.pid})` : `removed ${k.name} (was not running)`);
+    for (const k of killed) consola.success(outcomeLine(k, args.keep === true));
     if (strays.length > 0) consola.warn(`also ended ${strays.length} stray process${strays.length === 1 ? "" : "es"} of this TEND_HOME: ${strays.join(", ")}`);
     if (killed.length === 0 && strays.length === 0) consola.info("nothing to kill");
     return 0;

@@ -89,11 +89,6 @@ export default defineCommand({
       return 0;
     }
     const req: LogsRequest = { names, all, follow: args.follow === true, filter };
-    // A reader that went away (`| head`) is not an error.
-    process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.code === "EPIPE") process.exit(0);
-      throw error;
-    });
     let format: (e: LogEntry) => string = () => "";
     const outcome = await readLogs(paths, req, {
       start(resolved) {

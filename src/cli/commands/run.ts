@@ -1,9 +1,12 @@
+import { statSync } from "node:fs";
 import { defineCommand } from "citty";
 import { consola } from "consola";
 import { TendError, UsageError } from "../../core/errors";
-import { describeProbe, probeFromFlags } from "../../core/probe-spec";
+import { describeProbe, PROBE_DEFAULTS, probeFromFlags } from "../../core/probe-spec";
 import { systemClock } from "../../core/clock";
-import { formatDuration } from "../../core/duration";
+import { formatDuration, parseDuration } from "../../core/duration";
+import type { ProcessRecord } from "../../core/process-status";
+import { probeUntilReady } from "../../client/client-probe";
 import { runningSupervisor } from "../../client/running-supervisor";
 import { waitOn } from "../../client/wait";
 import { layout, tendHome } from "../../platform/paths";
@@ -24,6 +27,26 @@ function probeHere(probe: NonNullable<ReturnType<typeof probeFromFlags>>): Promi
   });
 }
 
+/**
+ * Why `command` could not start, as a shell would say it, with the shell's exit status: 127 when
+ * there is no such command, 126 when there is one that cannot be run. Null for any other error.
+ */
+function spawnFailure(command: string, error: unknown): { line: string; status: number } | null {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === "ENOENT" || code === "ENOTDIR") return { line: `cannot run ${command}: command not found`, status: 127 };
+  if (code !== "EACCES" && code !== "EPERM" && code !== "ENOEXEC" && code !== "EISDIR") return null;
+  let why = code === "ENOEXEC" ? "not an executable format" : "permission denied";
+  // A bare name was looked up on PATH, so a file of that name here says nothing about it.
+  if (command.includes("/")) {
+    try {
+      if (statSync(command).isDirectory()) why = "is a directory";
+    } catch {
+      // Gone since the attempt; the error code says enough.
+    }
+  }
+  return { line: `cannot run ${command}: ${why}`, status: 126 };
+}
+
 export default defineCommand({
   meta: { name: "run", description: "Run a command in the foreground while the sessions run; if it fails, print their logs" },
   args: {
@@ -40,11 +63,21 @@ export default defineCommand({
     if (args.name) {
       const sup = runningSupervisor(paths);
       if (!sup) throw new TendError(`no supervisor is running, so "${args.name}" cannot become ready`, "unreachable", 'start it with "tend bg"');
-      const progress = new Progress(`waiting for ${args.name} to be ready`);
-      const answer = await waitOn(sup.api, args.name, "ready", probe?.timeoutMs ?? 60_000);
+      const progress = new Progress(`waiting for ${args.name} to be ready${probe ? ` (${describeProbe(probe)})` : ""}`);
+      let problem: string | null = null;
+      if (probe) {
+        const record = await sup.api.get<ProcessRecord>(`/v1/processes/${encodeURIComponent(args.name)}`);
+        const result = await probeUntilReady(sup.api, record, probe);
+        if (!result.ok) problem = result.line;
+      } else {
+        // probeFromFlags has already checked --timeout, with or without a probe.
+        const timeoutMs = args.timeout === undefined ? PROBE_DEFAULTS.timeoutMs : parseDuration(args.timeout);
+        const answer = await waitOn(sup.api, args.name, "ready", timeoutMs);
+        if (answer.outcome !== "ready") problem = failureLine(args.name, answer.outcome, answer.record, progress.elapsed());
+      }
       progress.stop();
-      if (answer.outcome !== "ready") {
-        await reportNotReady(paths, args.name, failureLine(args.name, answer.outcome, answer.record, progress.elapsed()), tail);
+      if (problem !== null) {
+        await reportNotReady(paths, args.name, problem, tail);
         return 1;
       }
     } else if (probe) {
@@ -58,7 +91,15 @@ export default defineCommand({
       }
     }
 
-    const child = Bun.spawn({ cmd: command, stdio: ["inherit", "inherit", "inherit"] });
+    let child: Bun.Subprocess;
+    try {
+      child = Bun.spawn({ cmd: command, stdio: ["inherit", "inherit", "inherit"] });
+    } catch (error) {
+      const failure = spawnFailure(command[0]!, error);
+      if (!failure) throw error;
+      process.stderr.write(`tend: ${failure.line}\n`);
+      return failure.status;
+    }
     // Ctrl-C reaches the command through the terminal; a SIGTERM sent to us is passed on.
     const forward = () => child.kill("SIGTERM");
     process.on("SIGTERM", forward);

@@ -16,6 +16,7 @@ import type { SupervisorInfo } from "../../core/supervisor-info";
 import { followOutput } from "../follow-output";
 import { runSupervisor } from "../../supervisor/run";
 import { LinePrinter } from "../line-printer";
+import { onReaderGone } from "../reader-gone";
 import { commandAfterDashes, sandboxArgs, sandboxOf } from "./_shared";
 
 function displayPath(file: string): string {
@@ -122,6 +123,15 @@ export default defineCommand({
           }
         },
       },
+    });
+    // Nobody reads our output any more (`tend start | head`): stop as on Ctrl-C, never leave the
+    // processes running without their supervisor.
+    let readerLeft = false;
+    onReaderGone(() => {
+      if (readerLeft) return;
+      readerLeft = true;
+      printer.mute();
+      void handle.shutdown();
     });
     printer.notice(null, `supervising ${specs.length} process${specs.length === 1 ? "" : "es"} from ${source} (pid ${process.pid}); Ctrl-C stops`, "info");
     const { errors } = await handle.supervisor.add(specs);
