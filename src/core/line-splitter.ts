@@ -1,11 +1,12 @@
 export const MAX_LINE_BYTES = 64 * 1024;
 
 /**
- * Receives one line (without its "\n" or "\r\n"), or one piece of a line longer than the limit
- * with `partial` true. The bytes may be a view into the pushed chunk or into the splitter's own
- * buffer and are only valid during the call: a sink that keeps them must copy them.
+ * Receives one line (without its "\n" or "\r\n") as `buf[start..end)`, or one piece of a line
+ * longer than the limit with `partial` true. `buf` is the pushed chunk or the splitter's own
+ * buffer and is only valid during the call: a sink that keeps the bytes must copy them. Ranges
+ * rather than views, so a line costs no allocation on the way to the log.
  */
-export type LineSink = (line: Uint8Array, partial: boolean) => void;
+export type LineSink = (buf: Uint8Array, start: number, end: number, partial: boolean) => void;
 
 const LF = 10;
 const CR = 13;
@@ -14,8 +15,8 @@ const INITIAL_CARRY = 1024;
 
 /**
  * Splits a byte stream into lines without decoding it, so any bytes (invalid UTF-8, binary)
- * pass through unchanged. Lines that lie wholly inside one chunk are handed out as views with
- * no copy; only the unfinished tail of a chunk is buffered, and never more than one piece.
+ * pass through unchanged. Lines that lie wholly inside one chunk are handed out as ranges of it
+ * with no copy; only the unfinished tail of a chunk is buffered, and never more than one piece.
  */
 export class LineSplitter {
   private carry: Uint8Array;
@@ -67,10 +68,10 @@ export class LineSplitter {
       if (nl === -1) break;
       const end = nl > pos && chunk[nl - 1] === CR ? nl - 1 : nl;
       while (end - pos > max) {
-        sink(chunk.subarray(pos, pos + max), true);
+        sink(chunk, pos, pos + max, true);
         pos += max;
       }
-      sink(chunk.subarray(pos, end), false);
+      sink(chunk, pos, end, false);
       pos = nl + 1;
     }
 
@@ -106,11 +107,11 @@ export class LineSplitter {
     const max = this.maxLineBytes;
     while (from < to) {
       if (this.carryLen === max) {
-        this.sink(this.carry.subarray(0, max), true);
+        this.sink(this.carry, 0, max, true);
         this.carryLen = 0;
       }
       if (this.carryLen === 0 && to - from > max) {
-        this.sink(src.subarray(from, from + max), true);
+        this.sink(src, from, from + max, true);
         from += max;
         continue;
       }
@@ -123,9 +124,9 @@ export class LineSplitter {
   }
 
   private finishCarried(): void {
-    const line = this.carry.subarray(0, this.carryLen);
+    const len = this.carryLen;
     this.carryLen = 0;
-    this.sink(line, false);
+    this.sink(this.carry, 0, len, false);
   }
 
   private reserve(size: number): void {

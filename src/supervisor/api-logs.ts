@@ -1,5 +1,6 @@
 import { formatTimestamp, parseTimestamp, type StreamName } from "../core/cri";
 import { TendError } from "../core/errors";
+import { LogWriter } from "./log-writer";
 import { LogHistory, MergedHistory, PieceJoiner, type LogFilter } from "../platform/log-files";
 import type { RawRoute } from "./api-server";
 import { endedForGood } from "./managed-process";
@@ -87,6 +88,8 @@ class LogFeed {
     if (query.follow) {
       for (const name of query.names) this.follow(name, joiners.get(name)!, query.filter.stream);
     }
+    // Lines read so far are on disk before the files are opened; later ones come subscribed.
+    LogWriter.flushPending();
     const sources = query.names.map((n) => new LogHistory(sup.paths.logsDir, n, query.filter, { holdUnfinished: true }));
     for (const s of sources) for (const u of s.unfinished) joiners.get(s.name)!.push(u.stream, u.text, true);
     this.history = new MergedHistory(sources);

@@ -9,17 +9,39 @@ const NEWLINE = 0x0a;
  * 256 KiB) would only cost memory. Whoever appends while another writer holds unflushed
  * bytes flushes those first.
  */
-let shared = new Uint8Array(256 * 1024);
+let shared = Buffer.allocUnsafe(256 * 1024);
+// Buffer's copy works on any Uint8Array and copies a range without making a view of it.
+const copy = Buffer.prototype.copy;
 let used = 0;
 let owner: LogWriter | null = null;
 
 /**
  * Appends pre-formatted CRI lines to `<name>.log`, rotating by size at line boundaries.
- * Lines are gathered and written with a single write per `flush()`, which the pipeline calls
- * after each chunk it read: a chatty child costs one syscall per pipe read, a quiet one still
- * has every line on disk as soon as it was read.
+ * Lines are gathered and written with a single write per flush, which comes when the shared
+ * buffer fills, when another file's lines come, or at the end of the event-loop turn: a quiet
+ * child still has every line on disk a moment after it was read.
  */
+let flushScheduled = false;
+
 export class LogWriter {
+  /** Writes whatever is gathered now, for a reader about to open the files. */
+  static flushPending(): void {
+    owner?.flush();
+  }
+
+  /**
+   * Flushes once the current burst of reads has been handled: a chatty child costs one write
+   * per 256 KiB (or per event-loop turn), not one per pipe read.
+   */
+  static scheduleFlush(): void {
+    if (flushScheduled) return;
+    flushScheduled = true;
+    setImmediate(() => {
+      flushScheduled = false;
+      owner?.flush();
+    });
+  }
+
   private fd: number;
   private size: number;
   private closed = false;
@@ -34,19 +56,19 @@ export class LogWriter {
     this.size = fstatSync(this.fd).size;
   }
 
-  append(prefix: Uint8Array, text: Uint8Array): void {
+  /** Appends `prefix`, `buf[start..end)` and a newline. */
+  append(prefix: Uint8Array, buf: Uint8Array, start: number, end: number): void {
     if (this.closed) return;
     if (owner !== this) {
       owner?.flush();
       owner = this;
     }
-    const n = prefix.length + text.length + 1;
+    const n = prefix.length + (end - start) + 1;
     if (this.size + used + n > this.settings.maxBytes && this.size + used > 0) this.rotate();
     this.reserve(n);
-    shared.set(prefix, used);
-    shared.set(text, used + prefix.length);
-    shared[used + n - 1] = NEWLINE;
-    used += n;
+    used += copy.call(prefix, shared, used);
+    used += copy.call(buf, shared, used, start, end);
+    shared[used++] = NEWLINE;
   }
 
   flush(): void {
@@ -76,7 +98,7 @@ export class LogWriter {
       this.flush();
       owner = this;
     }
-    if (n > shared.length) shared = new Uint8Array(n);
+    if (n > shared.length) shared = Buffer.allocUnsafe(n);
   }
 
   private rotate(): void {

@@ -29,6 +29,8 @@ export interface ProcessContext {
   onChange(record: ProcessRecord, notice: string | null, level: "info" | "warn" | "error"): void;
   onLine(name: string, stream: StreamName, line: Uint8Array, partial: boolean): void;
   onChunk(name: string, stream: StreamName, chunk: Uint8Array): void;
+  /** Whether anything outside wants the process's lines one by one right now. */
+  wantsLines(name: string): boolean;
 }
 
 /** Reason of the "stopped" a restart passes through on its way to starting again. */
@@ -133,9 +135,11 @@ export class ManagedProcess {
         this.recent.push(chunk);
         this.ctx.onChunk(this.spec.name, stream, chunk);
       };
+      // A chatty child's lines cost only their copy into the log unless someone listens.
+      const wantsLines = () => (logProbe && this.watcher !== null) || this.ctx.wantsLines(this.spec.name);
       child = spawnChild(request, {
-        stdout: new OutputPump("stdout", this.log, onLine, onChunk),
-        stderr: new OutputPump("stderr", this.log, onLine, onChunk),
+        stdout: new OutputPump("stdout", this.log, onLine, onChunk, wantsLines),
+        stderr: new OutputPump("stderr", this.log, onLine, onChunk, wantsLines),
       });
     } catch (error) {
       const reason = error instanceof TendError ? error.message : String(error);

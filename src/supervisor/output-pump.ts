@@ -1,6 +1,6 @@
 import { formatTimestamp, type StreamName } from "../core/cri";
 import { LineSplitter } from "../core/line-splitter";
-import type { LogWriter } from "./log-writer";
+import { LogWriter } from "./log-writer";
 
 export type LineListener = (stream: StreamName, line: Uint8Array, partial: boolean) => void;
 export type ChunkListener = (stream: StreamName, chunk: Uint8Array) => void;
@@ -14,7 +14,7 @@ export const nowNs = (): bigint => process.hrtime.bigint() + epochOffsetNs;
  * One output stream of a child, pushed chunk by chunk (from a pipe or a PTY): each chunk goes
  * as it is to the chunk listener (attach), then split into lines for the log file (CRI format)
  * and the line listener. All lines of one chunk share the chunk's arrival time, which keeps
- * the per-line cost to a copy; the log is flushed once per chunk.
+ * the per-line cost to a copy.
  */
 export class OutputPump {
   private ts = "";
@@ -22,6 +22,8 @@ export class OutputPump {
   private partial: Uint8Array | null = null;
   private readonly splitter: LineSplitter;
   private ended = false;
+  /** Whether anyone wants this chunk's lines one by one; asked once per chunk, not per line. */
+  private linesWanted = false;
   readonly done: Promise<void>;
   private resolveDone!: () => void;
 
@@ -30,14 +32,15 @@ export class OutputPump {
     private readonly log: LogWriter,
     private readonly onLine: LineListener,
     private readonly onChunk: ChunkListener,
+    private readonly wantsLines: () => boolean = () => true,
   ) {
     this.done = new Promise((resolve) => {
       this.resolveDone = resolve;
     });
-    this.splitter = new LineSplitter((line, isPartial) => {
+    this.splitter = new LineSplitter((buf, start, end, isPartial) => {
       if (isPartial) this.partial ??= encoder.encode(`${this.ts} ${this.stream} P `);
-      this.log.append(isPartial ? this.partial! : this.full, line);
-      this.onLine(this.stream, line, isPartial);
+      this.log.append(isPartial ? this.partial! : this.full, buf, start, end);
+      if (this.linesWanted) this.onLine(this.stream, buf.subarray(start, end), isPartial);
     });
   }
 
@@ -46,7 +49,7 @@ export class OutputPump {
     this.onChunk(this.stream, chunk);
     this.stamp();
     this.splitter.push(chunk);
-    this.log.flush();
+    LogWriter.scheduleFlush();
   }
 
   /** End of the stream: a last line without newline is flushed. Idempotent. */
@@ -60,6 +63,7 @@ export class OutputPump {
   }
 
   private stamp(): void {
+    this.linesWanted = this.wantsLines();
     this.ts = formatTimestamp(nowNs());
     this.full = encoder.encode(`${this.ts} ${this.stream} F `);
     this.partial = null;

@@ -389,6 +389,7 @@ export class Supervisor {
         this.events.line?.(name, stream, line, partial);
         for (const l of this.listeners.get(name) ?? []) l.line?.(stream, line, partial);
       },
+      wantsLines: (name) => this.events.line !== undefined || (this.listeners.get(name)?.size ?? 0) > 0,
       onChunk: (name, stream, chunk) => {
         for (const l of this.listeners.get(name) ?? []) l.chunk?.(stream, chunk);
       },

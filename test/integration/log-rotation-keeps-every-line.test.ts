@@ -15,9 +15,13 @@ test("rotation by size keeps max_files files, newest last, no line split or lost
   const b = new LogWriter(path.join(dir, "q.log"), { maxBytes: 1_000_000, maxFiles: 3 });
   const prefix = enc.encode("T stdout F ");
   for (let i = 0; i < 300; i++) {
-    a.append(prefix, enc.encode(`line ${i}`));
+    const line = enc.encode(`line ${i}`);
+    a.append(prefix, line, 0, line.length);
     // Another writer appending in between must not mix its lines into this file.
-    if (i % 7 === 0) b.append(prefix, enc.encode(`other ${i}`));
+    if (i % 7 === 0) {
+      const other = enc.encode(`xx other ${i}`);
+      b.append(prefix, other, 3, other.length);
+    }
     if (i % 5 === 0) a.flush();
   }
   a.close();

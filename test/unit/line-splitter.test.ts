@@ -12,7 +12,7 @@ interface Piece {
 /** Splits with the given chunks and returns the pieces, copied because the sink only lends them. */
 function split(chunks: Uint8Array[], max?: number): Piece[] {
   const pieces: Piece[] = [];
-  const splitter = new LineSplitter((line, partial) => pieces.push({ bytes: line.slice(), partial }), max);
+  const splitter = new LineSplitter((buf, start, end, partial) => pieces.push({ bytes: buf.slice(start, end), partial }), max);
   for (const chunk of chunks) splitter.push(chunk);
   splitter.end();
   return pieces;
@@ -179,7 +179,7 @@ describe("focused cases", () => {
   test("lines wholly inside a chunk are views of it, not copies", () => {
     const chunk = bytes("one\ntwo\n");
     const seen: Uint8Array[] = [];
-    const splitter = new LineSplitter((line) => seen.push(line));
+    const splitter = new LineSplitter((buf, start, end) => seen.push(buf.subarray(start, end)));
     splitter.push(chunk);
     expect(seen.every((line) => line.buffer === chunk.buffer)).toBe(true);
   });
@@ -212,7 +212,7 @@ describe("focused cases", () => {
 
   test("end() is idempotent", () => {
     const pieces: string[] = [];
-    const splitter = new LineSplitter((line) => pieces.push(new TextDecoder().decode(line)));
+    const splitter = new LineSplitter((buf, start, end) => pieces.push(new TextDecoder().decode(buf.subarray(start, end))));
     splitter.push(bytes("a\nb"));
     splitter.end();
     splitter.end();
