@@ -1,4 +1,3 @@
-import { main } from "./cli/main";
 import { readerGone } from "./cli/reader-gone";
 
 // A reader that went away (`tend ps | head`) is not an error, whatever the command; exiting is
@@ -10,4 +9,9 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-process.exitCode = await main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+// The supervisor process skips the command table: it lives long, so it loads little.
+process.exitCode =
+  argv[0] === "__supervise"
+    ? await import("./cli/supervise").then((m) => m.supervise(argv.slice(1)))
+    : await import("./cli/main").then((m) => m.main(argv));

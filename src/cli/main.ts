@@ -20,7 +20,6 @@ const commands: Record<string, Loader> = {
   wait: () => import("./commands/wait").then((m) => m.default),
   run: () => import("./commands/run").then((m) => m.default),
   version: () => import("./commands/version").then((m) => m.default),
-  __supervise: () => import("./commands/supervise").then((m) => m.default),
 };
 const aliases: Record<string, string> = { ps: "status" };
 /** Commands that take any number of names. */
@@ -29,7 +28,7 @@ const variadic = new Set(["logs", "kill", "restart", "wait"]);
 const root = defineCommand({
   meta: { name: "tend", version: VERSION, description: "Keeps processes running: a supervisor and background sessions" },
   args: { debug: { type: "boolean", description: "Show stack traces of unexpected errors" } },
-  subCommands: Object.fromEntries(Object.entries(commands).filter(([n]) => !n.startsWith("__"))),
+  subCommands: commands,
 });
 
 function helpRequested(args: string[]): boolean {
@@ -74,7 +73,7 @@ export async function main(argv: string[]): Promise<number> {
     const name = aliases[first] ?? first;
     const load = commands[name];
     if (!load) {
-      const known = Object.keys(commands).filter((n) => !n.startsWith("__"));
+      const known = Object.keys(commands);
       throw new UsageError(`unknown command "${first}"`, `commands: ${known.join(", ")}, ps; see "tend --help"`);
     }
     const cmd = await load();
