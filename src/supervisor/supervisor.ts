@@ -354,7 +354,7 @@ export class Supervisor {
           status: { ...record.status, state: "stopped", pid: null, endedAt: this.clock.now(), reason: "ended while no supervisor watched it" },
         };
         this.leftovers.set(record.spec.name, ended);
-        writeFileAtomic(processFile(this.paths, record.spec.name), `${JSON.stringify(ended, null, 2)}\n`);
+        this.persist(ended);
         for (const l of this.listeners.get(record.spec.name) ?? []) l.change?.(ended);
       }
       if (running().length === 0 && this.leftoverWatch) clearInterval(this.leftoverWatch);
@@ -472,10 +472,18 @@ export class Supervisor {
     );
   }
 
-  private onChange(record: ProcessRecord, notice: string | null, level: NoticeLevel): void {
-    if (this.processes.has(record.spec.name)) {
+  private persist(record: ProcessRecord): void {
+    try {
       writeFileAtomic(processFile(this.paths, record.spec.name), `${JSON.stringify(record, null, 2)}\n`);
+    } catch (error) {
+      // A record that cannot be written (home removed, disk full) must not stop the
+      // supervision itself: the process is still ours to restart or stop.
+      this.events.notice?.(record.spec.name, `cannot record its state: ${(error as Error).message}`, "warn");
     }
+  }
+
+  private onChange(record: ProcessRecord, notice: string | null, level: NoticeLevel): void {
+    if (this.processes.has(record.spec.name)) this.persist(record);
     if (notice) this.events.notice?.(record.spec.name, notice, level);
     for (const l of this.listeners.get(record.spec.name) ?? []) l.change?.(record);
     // A restart passes through "stopped" on its way back: that frees no slot.

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { findProcessesWithEnv } from "../../src/platform/marker-scan";
+import { findProcessesWithEnvPrefix } from "../../src/platform/marker-scan";
 import { isLiveProcess } from "../../src/platform/live-processes";
 import { tend } from "./tend-cli";
 
@@ -27,7 +27,8 @@ export function makeHome(prefix = "tend-test-"): TestHome {
     home,
     env,
     async reap() {
-      const found = findProcessesWithEnv("TEND_HOME", home).filter((pid) => pid !== process.pid);
+      // By prefix: a test may reach the home through another spelling (`<home>-link`).
+      const found = findProcessesWithEnvPrefix("TEND_HOME", home).map((p) => p.pid).filter((pid) => pid !== process.pid);
       for (const pid of found) {
         for (const target of [-pid, pid]) {
           try {
