@@ -1,27 +1,18 @@
 import { readFileSync, readdirSync } from "node:fs";
+import { procStatFields } from "../../src/platform/proc-stat.linux";
 
 // /proc reports CPU times in USER_HZ ticks, which Linux fixes at 100 for user space.
 const TICKS_PER_SECOND = 100;
 
-function statFields(pid: number): string[] | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
-    // The command name may hold spaces and parentheses; the fields after the last ")" are safe.
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  } catch {
-    return null;
-  }
-}
-
 /** True for a process that exists and is not a zombie (a zombie only waits for its parent to reap it). */
 export function isRunning(pid: number): boolean {
-  const fields = statFields(pid);
+  const fields = procStatFields(pid);
   return fields !== null && fields[0] !== "Z";
 }
 
 /** User + system CPU seconds of the process, all its threads together; reaped children not included. */
 export function cpuSeconds(pid: number): number | null {
-  const fields = statFields(pid);
+  const fields = procStatFields(pid);
   if (!fields) return null;
   // Fields 14 and 15 of stat (utime, stime) sit at 11 and 12 once pid, comm and state are cut.
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;

@@ -1,20 +1,11 @@
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync } from "node:fs";
+import { procStatFields } from "./proc-stat.linux";
 
 /**
  * Liveness that ignores zombies. An orphaned grandchild is re-parented to PID 1, and where
  * PID 1 does not reap (minimal containers, CI sandboxes) it lingers as a zombie that still
  * answers kill(pid, 0) — which would make every "is it gone yet?" loop wait forever.
  */
-
-function statFields(pid: number): string[] | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
-    // comm (field 2) may hold spaces and parentheses; the rest starts after the last ")".
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  } catch {
-    return null;
-  }
-}
 
 function signalZero(target: number): boolean {
   try {
@@ -28,7 +19,7 @@ function signalZero(target: number): boolean {
 export function isLiveProcess(pid: number): boolean {
   if (!signalZero(pid)) return false;
   if (process.platform !== "linux") return true;
-  const fields = statFields(pid);
+  const fields = procStatFields(pid);
   return fields !== null && fields[0] !== "Z";
 }
 
@@ -40,7 +31,7 @@ export function liveGroupMembers(pgid: number): number[] {
   for (const entry of readdirSync("/proc")) {
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid <= 0) continue;
-    const fields = statFields(pid);
+    const fields = procStatFields(pid);
     // After ")": state, ppid, pgrp.
     if (fields && fields[0] !== "Z" && Number(fields[2]) === pgid) live.push(pid);
   }

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { procStatFields } from "./proc-stat.linux";
 
 // starttime (field 22) counts clock ticks since boot, so it only identifies a
 // process together with the boot it belongs to.
@@ -8,27 +9,14 @@ const STATE_INDEX = 0;
 let bootId: string | undefined;
 
 export function linuxProcessStartTime(pid: number): string | null {
-  const fields = statFields(pid);
+  const fields = procStatFields(pid);
   const ticks = fields?.[STARTTIME_INDEX];
   if (ticks === undefined) return null;
   return `${currentBootId()}:${ticks}`;
 }
 
 export function linuxIsZombie(pid: number): boolean {
-  return statFields(pid)?.[STATE_INDEX] === "Z";
-}
-
-// Fields from the third (state) on; comm, the second, may hold spaces and parentheses.
-function statFields(pid: number): string[] | undefined {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, "latin1");
-  } catch {
-    return undefined;
-  }
-  const close = text.lastIndexOf(")");
-  if (close < 0) return undefined;
-  return text.slice(close + 1).trim().split(" ");
+  return procStatFields(pid)?.[STATE_INDEX] === "Z";
 }
 
 function currentBootId(): string {
