@@ -1,20 +1,20 @@
 import { defineCommand } from "citty";
 import { consola } from "consola";
-import { UsageError } from "../../core/errors";
+import { formatDuration, parseDuration } from "../../core/duration";
+import { TendError, UsageError } from "../../core/errors";
 import { PROBE_DEFAULTS, describeProbe, probeFromFlags, type ProbeSpec } from "../../core/probe-spec";
-import type { ProcessRecord } from "../../core/process-status";
-import { ApiClient } from "../../client/api-client";
+import { isSettled, type ProcessRecord } from "../../core/process-status";
+import { describeExit } from "../../core/restart-policy";
+import type { ApiClient } from "../../client/api-client";
 import { probeUntilReady } from "../../client/client-probe";
 import { runningSupervisor } from "../../client/running-supervisor";
 import { shellExitCode, waitOn } from "../../client/wait";
-import { layout, tendHome } from "../../platform/paths";
+import { layout, tendHome, type HomeLayout } from "../../platform/paths";
+import { readProcessRecords } from "../../platform/process-records";
 import { signalNumber } from "../../platform/process-group";
-import { describeExit } from "../../core/restart-policy";
 import { Progress } from "../progress";
 import { failureLine, readyAfter, reportNotReady } from "../readiness-report";
 import { probeArgs, probeFlagsOf, tailOf } from "./_shared";
-import { TendError } from "../../core/errors";
-import { formatDuration, parseDuration } from "../../core/duration";
 
 export default defineCommand({
   meta: { name: "wait", description: "Wait until processes are ready (their probe, or the one given), or with --exit until one ends" },
@@ -80,7 +80,7 @@ async function waitReady(api: ApiClient, name: string, probe: ProbeSpec | null, 
 }
 
 /** `wait --exit`: the process's own exit status becomes ours, as if it ran in the foreground. */
-async function waitForExit(name: string, api: ApiClient | null, paths: ReturnType<typeof layout>, timeout: string | undefined): Promise<number> {
+async function waitForExit(name: string, api: ApiClient | null, paths: HomeLayout, timeout: string | undefined): Promise<number> {
   const timeoutMs = parseTimeout(timeout) ?? 24 * 3600_000;
   let record: ProcessRecord | null;
   if (api) {
@@ -91,9 +91,12 @@ async function waitForExit(name: string, api: ApiClient | null, paths: ReturnTyp
     }
     record = answer.record;
   } else {
-    const { readProcessRecords } = await import("../../platform/process-records");
+    // No supervisor: the record on disk is the last word, if it says how the process ended.
     record = readProcessRecords(paths).records.find((r) => r.spec.name === name) ?? null;
     if (!record) throw new TendError(`no process named "${name}"`, "not_found");
+    if (!isSettled(record.status.state)) {
+      throw new TendError(`no supervisor is running, and ${name} had not ended when it was last recorded`, "unreachable", 'see "tend status"');
+    }
   }
   if (!record) throw new TendError(`${name} was removed before it ended`, "not_found");
   const code = shellExitCode(record.status.exitCode, record.status.exitSignal, signalNumber);
