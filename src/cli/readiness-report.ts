@@ -1,4 +1,4 @@
-import { describeExit } from "../core/restart-policy";
+import { exitedBeforeReady } from "../core/probe-spec";
 import { formatDuration } from "../core/duration";
 import type { ProcessRecord } from "../core/process-status";
 import { lastLines } from "../client/last-lines";
@@ -11,7 +11,7 @@ export function failureLine(name: string, outcome: WaitOutcome, record: ProcessR
   const s = record?.status;
   switch (outcome) {
     case "exited":
-      return `${name} exited (${describeExit(s?.exitCode ?? null, s?.exitSignal ?? null)}) before it was ready`;
+      return exitedBeforeReady(name, s?.exitCode ?? null, s?.exitSignal ?? null);
     case "not-ready":
       return `${name} ${s?.notReady ?? "not ready"}; it is still running (end it with "tend kill ${name}")`;
     case "removed":

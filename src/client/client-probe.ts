@@ -1,8 +1,6 @@
 import { systemClock } from "../core/clock";
-import { formatDuration } from "../core/duration";
-import { describeProbe, type ProbeSpec } from "../core/probe-spec";
+import { exitedBeforeReady, notReadyMessage, type ProbeSpec } from "../core/probe-spec";
 import type { ProcessRecord } from "../core/process-status";
-import { describeExit } from "../core/restart-policy";
 import { tendHome, layout } from "../platform/paths";
 import { ReadinessWatcher } from "../supervisor/readiness";
 import type { ApiClient } from "./api-client";
@@ -30,14 +28,14 @@ export function probeUntilReady(api: ApiClient, record: ProcessRecord, probe: Pr
       { clock: systemClock, cwd: record.spec.cwd ?? process.cwd(), env: process.env as Record<string, string> },
       {
         ready: () => finish(true, ""),
-        timedOut: (ms, err) => finish(false, `${name} not ready after ${formatDuration(ms)} (${describeProbe(probe)})${err ? `: ${err}` : ""}`),
+        timedOut: (ms, err) => finish(false, `${name} ${notReadyMessage(ms, probe, err)}`),
       },
     );
     watcher.start();
     void waitOn(api, name, "exit", probe.timeoutMs + 1000, abort.signal).then((answer) => {
       if (answer.outcome !== "exited") return;
       const s = answer.record?.status;
-      finish(false, `${name} exited (${describeExit(s?.exitCode ?? null, s?.exitSignal ?? null)}) before it was ready`);
+      finish(false, exitedBeforeReady(name, s?.exitCode ?? null, s?.exitSignal ?? null));
     }, () => {});
     if (probe.check.kind === "log") {
       void readLogs(layout(tendHome()), { names: [name], all: false, follow: true, filter: { tail: 0 } }, {

@@ -56,9 +56,14 @@ export function parseTimestamp(ts: string): bigint | null {
 
 const encoder = new TextEncoder();
 
+/** What comes before the text of a log line: `<ts> <stream> <F|P> `. */
+export function criPrefix(ts: string, stream: StreamName, partial: boolean): string {
+  return `${ts} ${stream} ${partial ? "P" : "F"} `;
+}
+
 /** One complete log line: prefix, the text bytes as they are, and "\n". `text` must not contain "\n". */
 export function encodeCriLine(ts: string, stream: StreamName, partial: boolean, text: Uint8Array): Uint8Array {
-  const prefix = `${ts} ${stream} ${partial ? "P" : "F"} `;
+  const prefix = criPrefix(ts, stream, partial);
   // The prefix is ASCII, so its byte length is its string length.
   const out = new Uint8Array(prefix.length + text.length + 1);
   encoder.encodeInto(prefix, out);

@@ -1,5 +1,6 @@
-import { DurationError, parseDuration } from "./duration";
+import { DurationError, formatDuration, parseDuration } from "./duration";
 import { UsageError } from "./errors";
+import { describeExit } from "./restart-policy";
 
 export type ProbeCheck =
   /** statuses null: any 2xx or 3xx */
@@ -167,4 +168,14 @@ function durationFromFlag(flag: string, text: string | undefined): number | unde
   }
   if (ms <= 0) throw new UsageError(`${flag}: expected a duration longer than 0, got ${JSON.stringify(text)}`);
   return ms;
+}
+
+/** Why a probe gave up, as every report of it says it: `not ready after 60s (http …): HTTP 503`. */
+export function notReadyMessage(afterMs: number, probe: ProbeSpec, lastError: string | null): string {
+  return `not ready after ${formatDuration(afterMs)} (${describeProbe(probe)})${lastError ? `: ${lastError}` : ""}`;
+}
+
+/** A process that ended while someone waited for it to be ready. */
+export function exitedBeforeReady(name: string, exitCode: number | null, exitSignal: string | null): string {
+  return `${name} exited (${describeExit(exitCode, exitSignal)}) before it was ready`;
 }

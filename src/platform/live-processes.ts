@@ -1,31 +1,20 @@
 import { readdirSync } from "node:fs";
+import { isAlive, isZombie } from "./proc-identity";
 import { procStatFields } from "./proc-stat.linux";
+import { groupAlive } from "./process-group";
 
 /**
  * Liveness that ignores zombies. An orphaned grandchild is re-parented to PID 1, and where
  * PID 1 does not reap (minimal containers, CI sandboxes) it lingers as a zombie that still
  * answers kill(pid, 0) — which would make every "is it gone yet?" loop wait forever.
  */
-
-function signalZero(target: number): boolean {
-  try {
-    process.kill(target, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 export function isLiveProcess(pid: number): boolean {
-  if (!signalZero(pid)) return false;
-  if (process.platform !== "linux") return true;
-  const fields = procStatFields(pid);
-  return fields !== null && fields[0] !== "Z";
+  return isAlive(pid) && !isZombie(pid);
 }
 
 /** Members of a process group that are still running (not zombies). */
 export function liveGroupMembers(pgid: number): number[] {
-  if (!signalZero(-pgid)) return [];
+  if (!groupAlive(pgid)) return [];
   if (process.platform !== "linux") return [pgid];
   const live: number[] = [];
   for (const entry of readdirSync("/proc")) {

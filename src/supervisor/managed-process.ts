@@ -3,7 +3,7 @@ import type { Clock } from "../core/clock";
 import type { StreamName } from "../core/cri";
 import { formatDuration } from "../core/duration";
 import { TendError } from "../core/errors";
-import { describeProbe, type ProbeSpec } from "../core/probe-spec";
+import { describeProbe, notReadyMessage, type ProbeSpec } from "../core/probe-spec";
 import type { ProcessSpec } from "../core/process-spec";
 import { isConfined } from "../core/sandbox-settings";
 import { isSettled, type ProcessRecord, type ProcessState, type ProcessStatus } from "../core/process-status";
@@ -170,7 +170,7 @@ export class ManagedProcess {
         },
         timedOut: (afterMs, lastError) => {
           if (this.child !== child) return;
-          const notReady = `not ready after ${formatDuration(afterMs)} (${what})${lastError ? `: ${lastError}` : ""}`;
+          const notReady = notReadyMessage(afterMs, probe, lastError);
           this.set({ notReady, reason: notReady }, notReady, "error");
         },
       },

@@ -1,4 +1,4 @@
-import { formatTimestamp, type StreamName } from "../core/cri";
+import { criPrefix, formatTimestamp, type StreamName } from "../core/cri";
 import { LineSplitter } from "../core/line-splitter";
 import { LogWriter } from "./log-writer";
 
@@ -38,7 +38,7 @@ export class OutputPump {
       this.resolveDone = resolve;
     });
     this.splitter = new LineSplitter((buf, start, end, isPartial) => {
-      if (isPartial) this.partial ??= encoder.encode(`${this.ts} ${this.stream} P `);
+      if (isPartial) this.partial ??= encoder.encode(criPrefix(this.ts, this.stream, true));
       this.log.append(isPartial ? this.partial! : this.full, buf, start, end);
       if (this.linesWanted) this.onLine(this.stream, buf.subarray(start, end), isPartial);
     });
@@ -65,7 +65,7 @@ export class OutputPump {
   private stamp(): void {
     this.linesWanted = this.wantsLines();
     this.ts = formatTimestamp(nowNs());
-    this.full = encoder.encode(`${this.ts} ${this.stream} F `);
+    this.full = encoder.encode(criPrefix(this.ts, this.stream, false));
     this.partial = null;
   }
 }

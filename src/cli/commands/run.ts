@@ -2,9 +2,9 @@ import { statSync } from "node:fs";
 import { defineCommand } from "citty";
 import { consola } from "consola";
 import { TendError, UsageError } from "../../core/errors";
-import { describeProbe, PROBE_DEFAULTS, probeFromFlags } from "../../core/probe-spec";
+import { describeProbe, notReadyMessage, PROBE_DEFAULTS, probeFromFlags } from "../../core/probe-spec";
 import { systemClock } from "../../core/clock";
-import { formatDuration, parseDuration } from "../../core/duration";
+import { parseDuration } from "../../core/duration";
 import type { ProcessRecord } from "../../core/process-status";
 import { probeUntilReady } from "../../client/client-probe";
 import { runningSupervisor } from "../../client/running-supervisor";
@@ -22,7 +22,7 @@ function probeHere(probe: NonNullable<ReturnType<typeof probeFromFlags>>): Promi
   return new Promise((resolve) => {
     new ReadinessWatcher(probe, { clock: systemClock, cwd: process.cwd(), env: process.env as Record<string, string> }, {
       ready: () => resolve(null),
-      timedOut: (ms, err) => resolve(`not ready after ${formatDuration(ms)} (${describeProbe(probe)})${err ? `: ${err}` : ""}`),
+      timedOut: (ms, err) => resolve(notReadyMessage(ms, probe, err)),
     }).start();
   });
 }
