@@ -1,5 +1,5 @@
 import type { StreamName } from "../core/cri";
-import type { NoticeLevel } from "../supervisor/supervisor";
+import type { NoticeLevel } from "../core/notice";
 import { colorEnabled, colorFor, dim, paint } from "./colors";
 
 const encoder = new TextEncoder();

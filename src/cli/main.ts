@@ -1,6 +1,6 @@
 import { defineCommand, renderUsage, runCommand, type ArgsDef, type CommandDef } from "citty";
 import { TendError, UsageError } from "../core/errors";
-import { unsupportedReason } from "../platform/support";
+import { unsupportedReason } from "../core/support";
 import { COMMIT, VERSION } from "../core/version";
 import { reportError } from "./errors";
 import { checkArgs } from "./check-args";

@@ -3,7 +3,7 @@ import { formatDuration } from "../core/duration";
 import type { ProcessRecord } from "../core/process-status";
 import { lastLines } from "../client/last-lines";
 import type { HomeLayout } from "../platform/paths";
-import type { WaitOutcome } from "../supervisor/api-wait";
+import type { WaitOutcome } from "../core/api-types";
 import { annotateError } from "./github-actions";
 
 /** Why a readiness wait failed, in one line. */

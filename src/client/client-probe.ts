@@ -2,7 +2,7 @@ import { systemClock } from "../core/clock";
 import { exitedBeforeReady, notReadyMessage, type ProbeSpec } from "../core/probe-spec";
 import type { ProcessRecord } from "../core/process-status";
 import { tendHome, layout } from "../platform/paths";
-import { ReadinessWatcher } from "../supervisor/readiness";
+import { ReadinessWatcher } from "../platform/readiness";
 import type { ApiClient } from "./api-client";
 import { readLogs } from "./logs";
 import { waitOn } from "./wait";

@@ -3,8 +3,8 @@ import { TendError } from "../core/errors";
 import { findProcessesWithEnvPrefix } from "../platform/marker-scan";
 import type { HomeLayout } from "../platform/paths";
 import { readProcessRecords, recordedProcessAlive, removeProcessRecord } from "../platform/process-records";
-import { endTree, MARKER_ENV } from "../supervisor/end-tree";
-import { homeId } from "../supervisor/supervisor";
+import { endTree } from "../platform/end-tree";
+import { MARKER_ENV, markerPrefix } from "../platform/process-marker";
 import { runningSupervisor } from "./running-supervisor";
 
 export interface KillOptions {
@@ -73,7 +73,7 @@ export async function killProcesses(paths: HomeLayout, names: string[] | "all", 
  * supervisor died mid-write): found by the marker prefix every tend process carries.
  */
 async function killStrays(paths: HomeLayout, opts: KillOptions): Promise<number[]> {
-  const found = findProcessesWithEnvPrefix(MARKER_ENV, `${homeId(paths.home)}/`);
+  const found = findProcessesWithEnvPrefix(MARKER_ENV, markerPrefix(paths.home));
   const markers = new Set(found.map((f) => f.value));
   await Promise.all([...markers].map((marker) => endTree({ pgid: null, marker }, opts.signal ?? "SIGTERM", opts.graceMs ?? 10_000)));
   return found.map((f) => f.pid);

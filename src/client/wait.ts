@@ -1,4 +1,4 @@
-import type { WaitAnswer, WaitFor } from "../supervisor/api-wait";
+import type { WaitAnswer, WaitFor } from "../core/api-types";
 import type { ApiClient } from "./api-client";
 
 /** Waits on the supervisor until NAME is ready (or ended), or until it ends, or the timeout. */

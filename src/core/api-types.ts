@@ -21,3 +21,12 @@ export interface CreatedBody {
   records: ProcessRecord[];
   errors: ApiErrorBody["error"][];
 }
+
+/** What `GET /v1/processes/NAME/wait` waits for: readiness (or an end before it), or the end. */
+export type WaitFor = "ready" | "exit";
+export type WaitOutcome = "ready" | "exited" | "not-ready" | "timeout" | "removed";
+
+export interface WaitAnswer {
+  outcome: WaitOutcome;
+  record: ProcessRecord | null;
+}

@@ -1,17 +1,10 @@
+import type { WaitAnswer, WaitFor, WaitOutcome } from "../core/api-types";
 import { parseDuration } from "../core/duration";
 import { TendError } from "../core/errors";
 import type { ProcessRecord } from "../core/process-status";
 import { endedForGood } from "./managed-process";
 import type { RawRoute } from "./api-server";
 import type { Supervisor } from "./supervisor";
-
-export type WaitFor = "ready" | "exit";
-export type WaitOutcome = "ready" | "exited" | "not-ready" | "timeout" | "removed";
-
-export interface WaitAnswer {
-  outcome: WaitOutcome;
-  record: ProcessRecord | null;
-}
 
 /**
  * How a record stands for a waiter: `ready` counts a process without a probe as ready once it

@@ -8,10 +8,10 @@ import type { ProcessSpec } from "../core/process-spec";
 import { isConfined } from "../core/sandbox-settings";
 import { isSettled, type ProcessRecord, type ProcessState, type ProcessStatus } from "../core/process-status";
 import { decideAfterExit, describeExit, freshHistory, type RestartHistory } from "../core/restart-policy";
-import { MARKER_ENV } from "./end-tree";
+import { MARKER_ENV } from "../platform/process-marker";
 import { LogWriter } from "./log-writer";
 import { OutputPump } from "./output-pump";
-import { ReadinessWatcher } from "./readiness";
+import { ReadinessWatcher } from "../platform/readiness";
 import { RecentOutput } from "./recent-output";
 import { spawnChild, stopChild, type ChildExit, type RunningChild, type SpawnRequest } from "./spawn-child";
 

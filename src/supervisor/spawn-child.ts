@@ -4,7 +4,7 @@ import { processStartTime } from "../platform/proc-identity";
 import { signalName } from "../platform/process-group";
 import { sandboxArgv, sandboxProblem } from "../platform/sandbox";
 import { isConfined, type SandboxSettings } from "../core/sandbox-settings";
-import { endTree } from "./end-tree";
+import { endTree } from "../platform/end-tree";
 import { drainInto, type OutputPump } from "./output-pump";
 
 export interface SpawnRequest {

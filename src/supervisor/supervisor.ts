@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
 import path from "node:path";
 import { systemClock, type Clock } from "../core/clock";
 import type { StreamName } from "../core/cri";
+import type { NoticeLevel } from "../core/notice";
 import { TendError } from "../core/errors";
 import { dependencyVerdict, stopOrder } from "../core/dependencies";
 import { nameFromCommand } from "../core/names";
@@ -11,11 +11,11 @@ import { writeFileAtomic } from "../platform/atomic-file";
 import { addWorktree, removeWorktree, repoRoot, worktreeHasChanges } from "../platform/git-worktree";
 import { ensureDir, layout, logFile, processFile, type HomeLayout } from "../platform/paths";
 import { readProcessRecords, recordedProcessAlive, removeProcessRecord } from "../platform/process-records";
-import { endTree } from "./end-tree";
+import { endTree } from "../platform/end-tree";
+import { markerPrefix } from "../platform/process-marker";
 import { endedForGood, ManagedProcess } from "./managed-process";
 import type { RecentOutput } from "./recent-output";
 
-export type NoticeLevel = "info" | "warn" | "error";
 export type SpawnMode = "same-dir" | "worktree";
 
 /** How the supervisor tells the outside world what happens; the CLI decides how it looks. */
@@ -65,11 +65,6 @@ function adoptLeftover(record: ProcessRecord): ProcessRecord {
   return { ...record, status };
 }
 
-/** Identifies one TEND_HOME in process markers without putting a path in every environment. */
-export function homeId(home: string): string {
-  return createHash("sha256").update(home).digest("hex").slice(0, 12);
-}
-
 /**
  * The process table: adds, lists, stops, restarts and removes processes, starts queued ones as
  * capacity frees, and keeps `processes/*.json` current. Records of processes from an earlier
@@ -112,7 +107,7 @@ export class Supervisor {
   }
 
   get markerPrefix(): string {
-    return `${homeId(this.options.home)}/`;
+    return markerPrefix(this.options.home);
   }
 
   /**

@@ -2,8 +2,7 @@ import { expect, test } from "bun:test";
 import { realpathSync, rmSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { isLiveProcess } from "../../src/platform/live-processes";
-import { MARKER_ENV } from "../../src/supervisor/end-tree";
-import { homeId } from "../../src/supervisor/supervisor";
+import { homeId, MARKER_ENV } from "../../src/platform/process-marker";
 import { useTendHome, waitFor } from "../helpers/home";
 import { tend } from "../helpers/tend-cli";
 

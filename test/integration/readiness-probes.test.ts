@@ -4,7 +4,7 @@ import path from "node:path";
 import { systemClock } from "../../src/core/clock";
 import type { ProbeCheck, ProbeSpec } from "../../src/core/probe-spec";
 import { isLiveProcess } from "../../src/platform/live-processes";
-import { ReadinessWatcher } from "../../src/supervisor/readiness";
+import { ReadinessWatcher } from "../../src/platform/readiness";
 import { useTendHome, waitFor } from "../helpers/home";
 
 type Outcome = { ready: true; afterMs: number } | { ready: false; afterMs: number; lastError: string | null };

@@ -2,7 +2,7 @@ import { expect, test } from "bun:test";
 import { mkdirSync, realpathSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { layout, tendHome } from "../../src/platform/paths";
-import { homeId } from "../../src/supervisor/supervisor";
+import { homeId } from "../../src/platform/process-marker";
 import { useTempDir } from "../helpers/temp-dir";
 
 const dir = useTempDir();

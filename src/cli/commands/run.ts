@@ -11,7 +11,7 @@ import { runningSupervisor } from "../../client/running-supervisor";
 import { waitOn } from "../../client/wait";
 import { layout, tendHome } from "../../platform/paths";
 import { signalNumber } from "../../platform/process-group";
-import { ReadinessWatcher } from "../../supervisor/readiness";
+import { ReadinessWatcher } from "../../platform/readiness";
 import { Progress } from "../progress";
 import { failureLine, reportNotReady } from "../readiness-report";
 import { dumpLogs, records } from "../log-dump";

@@ -1,8 +1,8 @@
-import { findProcessesWithEnv } from "../platform/marker-scan";
-import { isLiveProcess, liveGroupMembers } from "../platform/live-processes";
-import { signalGroup } from "../platform/process-group";
+import { findProcessesWithEnv } from "./marker-scan";
+import { isLiveProcess, liveGroupMembers } from "./live-processes";
+import { signalGroup } from "./process-group";
+import { MARKER_ENV } from "./process-marker";
 
-export const MARKER_ENV = "TEND_PROCESS_ID";
 const POLL_MS = 25;
 
 export interface TreeTarget {
