@@ -1,10 +1,9 @@
 import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
 import { ATTACH_LAST_LINES, CLOSE_TOO_SLOW, endedEvent, parseControl, stateEvent, type AttachEvent } from "../core/attach-protocol";
 import { TendError } from "../core/errors";
-import type { ProcessRecord } from "../core/process-status";
+import { isSettled, type ProcessRecord } from "../core/process-status";
 import { lastLoggedLines } from "../platform/log-tail";
 import type { RawRoute } from "./api-server";
-import { endedForGood } from "./managed-process";
 import type { Supervisor } from "./supervisor";
 
 export interface AttachData {
@@ -38,7 +37,7 @@ export function attachRoute(sup: Supervisor): RawRoute {
 }
 
 function ended({ status }: ProcessRecord): boolean {
-  return endedForGood(status);
+  return isSettled(status.state);
 }
 
 function sendEvent(ws: Socket, event: AttachEvent): void {

@@ -1,9 +1,9 @@
+import { isSettled } from "../core/process-status";
 import { formatTimestamp, parseTimestamp, type StreamName } from "../core/cri";
 import { TendError } from "../core/errors";
 import { LogWriter } from "./log-writer";
 import { LogHistory, MergedHistory, PieceJoiner, type LogFilter } from "../platform/log-files";
 import type { RawRoute } from "./api-server";
-import { endedForGood } from "./managed-process";
 import { nowNs } from "./output-pump";
 import type { Supervisor } from "./supervisor";
 
@@ -106,7 +106,7 @@ class LogFeed {
     signal.addEventListener("abort", () => this.stop(), { once: true });
     if (!query.follow) return;
     this.keepAlive = setInterval(() => this.enqueue(KEEPALIVE), KEEPALIVE_MS);
-    for (const name of query.names) if (endedForGood(sup.get(name).status)) this.ended(name);
+    for (const name of query.names) if (isSettled(sup.get(name).status.state)) this.ended(name);
   }
 
   private follow(name: string, joiner: PieceJoiner, only: StreamName | undefined): void {
@@ -119,7 +119,7 @@ class LogFeed {
           if (text !== null) this.live(record(name, this.liveTs(), stream, text));
         },
         change: (rec) => {
-          if (endedForGood(rec.status)) this.ended(name);
+          if (isSettled(rec.status.state)) this.ended(name);
         },
         removed: () => this.ended(name),
       }),

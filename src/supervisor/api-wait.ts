@@ -1,8 +1,7 @@
 import type { WaitAnswer, WaitFor, WaitOutcome } from "../core/api-types";
 import { parseDuration } from "../core/duration";
 import { TendError } from "../core/errors";
-import type { ProcessRecord } from "../core/process-status";
-import { endedForGood } from "./managed-process";
+import { isSettled, type ProcessRecord } from "../core/process-status";
 import type { RawRoute } from "./api-server";
 import type { Supervisor } from "./supervisor";
 
@@ -13,11 +12,11 @@ import type { Supervisor } from "./supervisor";
  */
 export function verdict(record: ProcessRecord, waitFor: WaitFor): WaitOutcome | null {
   const s = record.status;
-  if (waitFor === "exit") return endedForGood(s) ? "exited" : null;
+  if (waitFor === "exit") return isSettled(s.state) ? "exited" : null;
   if (s.state === "ready") return "ready";
   if (s.state === "running" && !record.spec.ready) return "ready";
   if (s.state === "running" && s.notReady) return "not-ready";
-  if (endedForGood(s) || s.state === "backoff") return "exited";
+  if (isSettled(s.state) || s.state === "backoff") return "exited";
   return null;
 }
 

@@ -160,6 +160,10 @@ export async function runSupervisor(opts: RunOptions): Promise<SupervisorHandle>
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   if (opts.detached) process.on("SIGHUP", () => {});
+  // The last guard: whatever escaped every other one is logged, and the processes stay supervised.
+  const onEscaped = (error: unknown) => supervisor.fault("the supervisor", error);
+  process.on("uncaughtException", onEscaped);
+  process.on("unhandledRejection", onEscaped);
 
   function shutdown(): Promise<void> {
     shuttingDown ??= (async () => {
@@ -170,6 +174,8 @@ export async function runSupervisor(opts: RunOptions): Promise<SupervisorHandle>
       if (state.kind !== "running" || state.info.pid === process.pid) clearSupervisorState(paths);
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
+      process.off("uncaughtException", onEscaped);
+      process.off("unhandledRejection", onEscaped);
       events.notice?.(null, "supervisor stopped", "info");
       resolveDone();
     })();

@@ -1,19 +1,22 @@
+import { appendFileSync } from "node:fs";
 import path from "node:path";
+import { admit, type Candidate } from "../core/admission";
 import { systemClock, type Clock } from "../core/clock";
 import type { StreamName } from "../core/cri";
-import type { NoticeLevel } from "../core/notice";
+import { stopOrder } from "../core/dependencies";
 import { TendError } from "../core/errors";
-import { dependencyVerdict, stopOrder } from "../core/dependencies";
+import { adoptRecord, isSettledPhase, newLife } from "../core/lifecycle";
+import type { NoticeLevel } from "../core/notice";
 import { nameFromCommand } from "../core/names";
 import type { ProcessSpec } from "../core/process-spec";
-import { isSettled, type ProcessRecord } from "../core/process-status";
+import type { ProcessRecord } from "../core/process-status";
 import { writeFileAtomic } from "../platform/atomic-file";
 import { addWorktree, removeWorktree, repoRoot, worktreeHasChanges } from "../platform/git-worktree";
 import { ensureDir, layout, logFile, processFile, type HomeLayout } from "../platform/paths";
 import { readProcessRecords, recordedProcessAlive, removeProcessRecord } from "../platform/process-records";
-import { endTree } from "../platform/end-tree";
 import { markerPrefix } from "../platform/process-marker";
-import { endedForGood, ManagedProcess } from "./managed-process";
+import { ManagedProcess } from "./managed-process";
+import { ChildDriver, type DriverFactory, type ProcessIo } from "./process-driver";
 import type { RecentOutput } from "./recent-output";
 
 export type SpawnMode = "same-dir" | "worktree";
@@ -44,6 +47,8 @@ export interface SupervisorOptions {
   spawnMode?: SpawnMode;
   clock?: Clock;
   events?: SupervisorEvents;
+  /** What runs the processes; real children unless a test drives lives without them. */
+  driver?: DriverFactory;
 }
 
 /** A process to add; without a name, one is derived from its command. */
@@ -56,31 +61,22 @@ export interface AddOptions {
 
 const LEFTOVER_CHECK_MS = 1000;
 
-/** How a record left by an earlier supervisor reads now that nobody watches its process. */
-function adoptLeftover(record: ProcessRecord): ProcessRecord {
-  if (isSettled(record.status.state)) return record;
-  const status = recordedProcessAlive(record)
-    ? { ...record.status, reason: `left running by an earlier supervisor (pid ${record.status.pid}); end it with "tend kill ${record.spec.name}"` }
-    : { ...record.status, state: "stopped" as const, pid: null, nextRestartAt: null, reason: "ended while no supervisor watched it" };
-  return { ...record, status };
+interface Entry {
+  proc: ManagedProcess;
+  io: ProcessIo;
 }
 
 /**
- * The process table: adds, lists, stops, restarts and removes processes, starts queued ones as
- * capacity frees, and keeps `processes/*.json` current. Records of processes from an earlier
- * supervisor (finished sessions, or ones lost with it) are listed until removed.
+ * The process table: adds, lists, stops, restarts and removes processes, and keeps
+ * `processes/*.json` current. Each process's life is its lifecycle machine; what may start is
+ * decided by admission over every process at once, after each change. Records left by an
+ * earlier supervisor (finished sessions, or processes lost with it) are adopted into the same
+ * machines. Nothing a listener or an effect throws reaches the event loop: it is logged to
+ * `supervisor.log`, the process concerned is marked, and the rest goes on.
  */
 export class Supervisor {
   readonly paths: HomeLayout;
-  private readonly processes = new Map<string, ManagedProcess>();
-  /** Records from disk that no ManagedProcess owns: finished or lost with an earlier supervisor. */
-  private readonly leftovers = new Map<string, ProcessRecord>();
-  private readonly queue: ManagedProcess[] = [];
-  /** Processes waiting for their dependencies. */
-  private readonly blocked = new Set<ManagedProcess>();
-  private dependencyCheckPending = false;
-  private closing = false;
-  private leftoverWatch: ReturnType<typeof setInterval> | null = null;
+  private readonly entries = new Map<string, Entry>();
   private readonly listeners = new Map<string, Set<OutputListener>>();
   private readonly clock: Clock;
   private readonly events: SupervisorEvents;
@@ -88,6 +84,10 @@ export class Supervisor {
   private readonly spawnMode: SpawnMode;
   private readonly repo: string | null;
   private readonly worktreeBases = new Map<string, string>();
+  private closing = false;
+  private admitting = false;
+  private admitAgain = false;
+  private readonly leftoverWatch: ReturnType<typeof setInterval>;
 
   constructor(private readonly options: SupervisorOptions) {
     this.paths = layout(options.home);
@@ -102,8 +102,14 @@ export class Supervisor {
     ensureDir(this.paths.home);
     ensureDir(this.paths.processesDir);
     ensureDir(this.paths.logsDir);
-    for (const record of readProcessRecords(this.paths).records) this.leftovers.set(record.spec.name, adoptLeftover(record));
-    this.watchLeftovers();
+    const now = this.clock.now();
+    for (const record of readProcessRecords(this.paths).records) {
+      const life = adoptRecord(record, recordedProcessAlive(record), now);
+      this.entries.set(record.spec.name, this.entry(record.spec, life, record.status.worktree));
+    }
+    // A lost process is nobody's child, so no exit will ever be reported for it: look.
+    this.leftoverWatch = setInterval(() => this.checkLost(), LEFTOVER_CHECK_MS);
+    this.leftoverWatch.unref();
   }
 
   get markerPrefix(): string {
@@ -111,13 +117,13 @@ export class Supervisor {
   }
 
   /**
-   * Adds processes and starts them (or queues them when at capacity). Names are checked before
-   * anything starts, so a rejected batch changes nothing. A process whose command cannot be
-   * started is parked with the reason and its error returned.
+   * Adds processes; admission starts them, or holds them (capacity, dependencies) with the
+   * reason. Names are checked before anything starts, so a rejected batch changes nothing. A
+   * process whose command cannot be started is parked with the reason and its error returned.
    */
   async add(batch: NewProcess[], opts: AddOptions = {}): Promise<{ records: ProcessRecord[]; errors: TendError[] }> {
     this.refuseWhileClosing();
-    const taken = new Set([...this.processes.keys(), ...this.leftovers.keys()]);
+    const taken = new Set(this.entries.keys());
     const named = new Set<string>();
     const specs: ProcessSpec[] = batch.map((p) => {
       const name = p.name ?? nameFromCommand(p.command, new Set([...taken, ...named]));
@@ -133,7 +139,6 @@ export class Supervisor {
     });
     for (const spec of specs) if (taken.has(spec.name)) await this.remove(spec.name, {});
 
-    const errors: TendError[] = [];
     const added: ManagedProcess[] = [];
     for (const spec of specs) {
       try {
@@ -143,164 +148,215 @@ export class Supervisor {
         throw error;
       }
     }
-    for (const proc of added) {
-      if (proc.spec.dependsOn && Object.keys(proc.spec.dependsOn).length > 0) {
-        this.blocked.add(proc);
-        continue;
-      }
-      if (this.atCapacity(proc)) {
-        this.queue.push(proc);
-        this.onChange(proc.record(), "queued: at capacity", "info");
-        continue;
-      }
-      const error = this.startOne(proc);
-      if (error) errors.push(error);
-    }
-    this.checkDependencies();
+    this.admitWaiting();
+    const errors = added.flatMap((p) => (p.spawnError ? [p.spawnError] : []));
     return { records: added.map((p) => p.record()), errors };
   }
 
   list(): ProcessRecord[] {
-    const live = [...this.processes.values()].map((p) => p.record());
-    return [...live, ...this.leftovers.values()].sort((a, b) => a.spec.name.localeCompare(b.spec.name));
+    return [...this.entries.values()].map((e) => e.proc.record()).sort((a, b) => a.spec.name.localeCompare(b.spec.name));
   }
 
   get(name: string): ProcessRecord {
-    const proc = this.processes.get(name);
-    if (proc) return proc.record();
-    const left = this.leftovers.get(name);
-    if (left) return left;
-    throw this.notFound(name);
+    return this.find(name).proc.record();
   }
 
   /** Stops one process (its whole tree) and keeps its record. */
   async stop(name: string, signal?: NodeJS.Signals, graceMs?: number): Promise<ProcessRecord> {
-    const proc = this.processes.get(name);
-    if (!proc) return this.get(name);
-    this.dequeue(proc);
-    await proc.stop(signal, graceMs);
+    const { proc } = this.find(name);
+    proc.send({ type: "stop", signal, graceMs, at: this.clock.now() });
+    await proc.whenIdle();
     return proc.record();
   }
 
   /**
-   * Stops a process if needed and forgets it: record gone (unless `keep`), listeners told.
-   * A leftover record from an earlier supervisor is ended by its recorded identity.
+   * Stops a process if needed and forgets it: record gone, listeners told. With `keep` it is
+   * only stopped. A process lost with an earlier supervisor is ended by its recorded identity.
    */
   async remove(name: string, opts: { signal?: NodeJS.Signals; graceMs?: number; keep?: boolean }): Promise<ProcessRecord> {
-    const proc = this.processes.get(name);
-    const left = proc ? undefined : this.leftovers.get(name);
-    if (!proc && !left) throw this.notFound(name);
-    let record: ProcessRecord;
-    if (proc) {
-      this.dequeue(proc);
-      await proc.stop(opts.signal, opts.graceMs);
-      record = proc.record();
-    } else {
-      record = left!;
-      if (record.status.marker && (record.status.pid === null || recordedProcessAlive(record))) {
-        await endTree(
-          { pgid: record.status.pid, marker: record.status.marker },
-          opts.signal ?? (record.spec.stopSignal as NodeJS.Signals),
-          opts.graceMs ?? record.spec.graceMs,
-        );
-      }
-    }
-    // Another request may have removed it while we waited, and even added a new one by the
-    // same name: that one is not ours to forget.
-    const stillOurs = proc ? this.processes.get(name) === proc : this.leftovers.get(name) === left;
-    if (!opts.keep && stillOurs) {
-      if (proc) {
-        proc.close();
-        this.processes.delete(name);
-      } else this.leftovers.delete(name);
-      this.releaseWorktree(record);
-      removeProcessRecord(this.paths, name);
-      for (const l of this.listeners.get(name) ?? []) l.removed?.();
-      this.listeners.delete(name);
-    }
-    this.startQueued();
-    return record;
+    if (opts.keep) return this.stop(name, opts.signal, opts.graceMs);
+    const { proc } = this.find(name);
+    proc.send({ type: "remove", signal: opts.signal, graceMs: opts.graceMs, at: this.clock.now() });
+    await proc.whenIdle();
+    return proc.record();
   }
 
-
+  /** Stops a process if it runs and starts it afresh; one still waiting to start keeps its place. */
   async restart(name: string): Promise<ProcessRecord> {
     this.refuseWhileClosing();
-    let proc = this.processes.get(name);
-    if (!proc) {
-      const left = this.leftovers.get(name);
-      if (!left) throw this.notFound(name);
-      // Left running by a lost supervisor: that run ends before a new one starts.
-      if (left.status.marker && recordedProcessAlive(left)) {
-        await endTree({ pgid: left.status.pid, marker: left.status.marker }, left.spec.stopSignal as NodeJS.Signals, left.spec.graceMs);
-      }
-      this.leftovers.delete(name);
-      proc = this.create(left.spec);
-    }
-    // Waiting for a slot or a dependency, it has not started: it keeps its place.
-    if (this.queue.includes(proc) || this.blocked.has(proc)) return proc.record();
-    await proc.restart();
+    const { proc } = this.find(name);
+    proc.send({ type: "restart", at: this.clock.now() });
+    await proc.whenIdle();
     return proc.record();
   }
 
   writeStdin(name: string, data: Uint8Array): void {
-    this.processes.get(name)?.writeStdin(data);
+    this.entries.get(name)?.io.writeStdin(data);
   }
 
   resize(name: string, cols: number, rows: number): void {
-    this.processes.get(name)?.resize(cols, rows);
+    this.entries.get(name)?.io.resize(cols, rows);
   }
 
-  /** What a process of this supervisor last wrote; null for a record left by an earlier one. */
+  /** What a process last wrote while this supervisor ran it; null for one it never ran. */
   recentOutput(name: string): RecentOutput | null {
-    this.get(name);
-    return this.processes.get(name)?.recent ?? null;
+    const { io } = this.find(name);
+    return io.hasRun ? io.recent : null;
   }
 
   /** Live output and state changes of one process; returns the unsubscribe function. */
   subscribe(name: string, listener: OutputListener): () => void {
-    this.get(name);
+    this.find(name);
     let set = this.listeners.get(name);
     if (!set) this.listeners.set(name, (set = new Set()));
     set.add(listener);
     return () => set.delete(listener);
   }
 
-  /** Whether anything runs, waits in the queue or waits to restart. */
+  /** Whether anything runs, waits to start or waits to restart (a lost process is not ours to wait for). */
   busy(): boolean {
-    return [...this.processes.values()].some((p) => !isSettled(p.state));
+    return [...this.entries.values()].some((e) => !isSettledPhase(e.proc.phase) && e.proc.phase.kind !== "lost");
   }
 
   /** Ends every process's tree at once with SIGKILL: the answer to an impatient second Ctrl-C. */
   async killAll(): Promise<void> {
-    this.queue.length = 0;
-    await Promise.all([...this.processes.values()].map((p) => p.stop("SIGKILL", 0)));
+    await Promise.all(this.ours().map((proc) => this.stop(proc.spec.name, "SIGKILL", 0)));
   }
 
   /**
-   * Stops everything, all at once, each with its own signal and grace. Workers' records go
-   * (the config file is their record); sessions' stay, so `ps` and `logs` still tell how a
-   * session ended.
+   * Stops everything, each with its own signal and grace, dependants before what they depend
+   * on. Workers' records go (the config file is their record); sessions' stay, so `ps` and
+   * `logs` still tell how a session ended. Processes lost with an earlier supervisor are left
+   * as they are.
    */
   async shutdown(): Promise<void> {
     this.closing = true;
-    if (this.leftoverWatch) clearInterval(this.leftoverWatch);
-    for (const proc of this.queue.splice(0)) proc.markStopped("never started: the supervisor stopped");
-    for (const proc of this.blocked) proc.markStopped("never started: the supervisor stopped");
-    this.blocked.clear();
-    // Dependants go before what they depend on, so a web server never outlives its database.
-    for (const wave of stopOrder([...this.processes.values()].map((p) => p.spec))) {
-      await Promise.all(wave.map((name) => this.processes.get(name)?.stop()));
+    clearInterval(this.leftoverWatch);
+    const at = this.clock.now();
+    for (const proc of this.ours()) {
+      if (proc.phase.kind === "waiting") proc.send({ type: "stop", reason: "never started: the supervisor stopped", at });
+    }
+    for (const wave of stopOrder(this.ours().map((p) => p.spec))) {
+      await Promise.all(wave.map((name) => this.stop(name).catch(() => {})));
     }
     // Anything an add that was already under way brought in goes too.
-    await Promise.all([...this.processes.values()].map((p) => p.stop()));
-    for (const proc of this.processes.values()) {
-      proc.close();
-      if (proc.spec.origin === "worker") {
+    await Promise.all(this.ours().map((p) => this.stop(p.spec.name).catch(() => {})));
+    for (const { proc } of this.entries.values()) {
+      if (proc.spec.origin === "worker" && proc.phase.kind !== "lost") {
         this.releaseWorktree(proc.record());
         removeProcessRecord(this.paths, proc.spec.name);
       }
     }
-    this.processes.clear();
+    this.entries.clear();
+  }
+
+  /** Processes this supervisor runs or may run: all but those lost with an earlier one. */
+  private ours(): ManagedProcess[] {
+    return [...this.entries.values()].map((e) => e.proc).filter((p) => p.phase.kind !== "lost");
+  }
+
+  private find(name: string): Entry {
+    const entry = this.entries.get(name);
+    if (!entry) throw this.notFound(name);
+    return entry;
+  }
+
+  private create(given: ProcessSpec): ManagedProcess {
+    // Two requests replacing the same name: the second finds it taken again.
+    if (this.entries.has(given.name)) {
+      throw new TendError(`a process named "${given.name}" already exists`, "name_taken", "another request just took it");
+    }
+    const { spec, worktree } = this.placeInWorktree(given);
+    const entry = this.entry(spec, newLife(this.clock.now(), spec), worktree);
+    this.entries.set(spec.name, entry);
+    return entry.proc;
+  }
+
+  private entry(spec: ProcessSpec, life: ReturnType<typeof newLife>, worktree: string | null): Entry {
+    const name = spec.name;
+    let proc: ManagedProcess;
+    const makeDriver = this.options.driver ?? ((s, ctx) => new ChildDriver(s, ctx));
+    const io = makeDriver(spec, {
+      clock: this.clock,
+      logPath: logFile(this.paths, name),
+      markerPrefix: this.markerPrefix,
+      hideFromSandbox: [this.paths.home, this.paths.socket],
+      baseEnv: {
+        TEND_HOME: this.options.home,
+        TEND_DIR: this.options.dir,
+        TEND_SPAWN_MODE: this.spawnMode,
+        TEND_CAPACITY: String(this.capacity),
+      },
+      changed: (record) => this.onChange(proc, record),
+      notice: (message, level) => this.guard(`a notice of ${name}`, () => this.events.notice?.(name, message, level)),
+      forget: () => this.forget(proc),
+      fault: (what, error) => this.fault(what, error),
+      onLine: (stream, line, partial) => {
+        this.guard(`a line of ${name}`, () => this.events.line?.(name, stream, line, partial));
+        for (const l of this.listeners.get(name) ?? []) this.guard(`a listener of ${name}`, () => l.line?.(stream, line, partial));
+      },
+      onChunk: (stream, chunk) => {
+        for (const l of this.listeners.get(name) ?? []) this.guard(`a listener of ${name}`, () => l.chunk?.(stream, chunk));
+      },
+      wantsLines: () => this.events.line !== undefined || (this.listeners.get(name)?.size ?? 0) > 0,
+    });
+    proc = new ManagedProcess(spec, io, life, worktree);
+    return { proc, io };
+  }
+
+  /** Runs admission until it has nothing more to say; a change it causes asks again. */
+  private admitWaiting(): void {
+    if (this.admitting) {
+      this.admitAgain = true;
+      return;
+    }
+    this.admitting = true;
+    try {
+      do {
+        this.admitAgain = false;
+        const procs = [...this.entries.values()].map((e) => e.proc);
+        if (!procs.some((p) => p.phase.kind === "waiting")) break;
+        const verdicts = admit(procs.map(candidate), this.capacity);
+        for (const proc of procs) {
+          const verdict = verdicts.get(proc.spec.name);
+          if (!verdict || this.entries.get(proc.spec.name)?.proc !== proc) continue;
+          if (verdict.kind === "start") proc.send({ type: "admit" });
+          else if (verdict.kind === "hold") proc.send({ type: "hold", for: verdict.for, reason: verdict.reason });
+          else proc.send({ type: "refuse", reason: verdict.reason, at: this.clock.now() });
+        }
+      } while (this.admitAgain);
+    } catch (error) {
+      this.fault("admission", error);
+    } finally {
+      this.admitting = false;
+    }
+  }
+
+  private checkLost(): void {
+    for (const { proc } of this.entries.values()) {
+      if (proc.phase.kind === "lost" && !recordedProcessAlive(proc.record())) proc.send({ type: "leftover-gone", at: this.clock.now() });
+    }
+  }
+
+  private onChange(proc: ManagedProcess, record: ProcessRecord): void {
+    if (this.entries.get(record.spec.name)?.proc !== proc) return;
+    this.persist(record);
+    for (const l of this.listeners.get(record.spec.name) ?? []) this.guard(`a listener of ${record.spec.name}`, () => l.change?.(record));
+    this.admitWaiting();
+    this.guard("the change listener", () => this.events.change?.(record));
+  }
+
+  /** The process is removed: its record and listeners go, and its worktree unless it holds changes. */
+  private forget(proc: ManagedProcess): void {
+    const name = proc.spec.name;
+    // Another request may have removed it while we waited, and even added a new one by the same name.
+    if (this.entries.get(name)?.proc !== proc) return;
+    this.entries.delete(name);
+    this.releaseWorktree(proc.record());
+    removeProcessRecord(this.paths, name);
+    for (const l of this.listeners.get(name) ?? []) this.guard(`a listener of ${name}`, () => l.removed?.());
+    this.listeners.delete(name);
+    this.admitWaiting();
   }
 
   /** In worktree mode, the process's own checkout, with its cwd mapped into it. */
@@ -334,128 +390,8 @@ export class Supervisor {
     }
   }
 
-  /**
-   * A process left running by a lost supervisor is nobody's child, so no exit event will ever
-   * come for it: look every second, so those following or waiting on it learn that it ended.
-   */
-  private watchLeftovers(): void {
-    const running = () => [...this.leftovers.values()].filter((r) => !isSettled(r.status.state));
-    if (running().length === 0) return;
-    this.leftoverWatch = setInterval(() => {
-      for (const record of running()) {
-        if (recordedProcessAlive(record)) continue;
-        const ended: ProcessRecord = {
-          ...record,
-          status: { ...record.status, state: "stopped", pid: null, endedAt: this.clock.now(), reason: "ended while no supervisor watched it" },
-        };
-        this.leftovers.set(record.spec.name, ended);
-        this.persist(ended);
-        for (const l of this.listeners.get(record.spec.name) ?? []) l.change?.(ended);
-      }
-      if (running().length === 0 && this.leftoverWatch) clearInterval(this.leftoverWatch);
-    }, LEFTOVER_CHECK_MS);
-    this.leftoverWatch.unref();
-  }
-
   private refuseWhileClosing(): void {
     if (this.closing) throw new TendError("the supervisor is stopping", "shutting_down", "try again once it has stopped");
-  }
-
-  private create(given: ProcessSpec): ManagedProcess {
-    // Two requests replacing the same name: the second finds it taken again.
-    if (this.processes.has(given.name) || this.leftovers.has(given.name)) {
-      throw new TendError(`a process named "${given.name}" already exists`, "name_taken", "another request just took it");
-    }
-    const { spec, worktree } = this.placeInWorktree(given);
-    const proc = new ManagedProcess(spec, {
-      worktree,
-      hideFromSandbox: [this.paths.home, this.paths.socket],
-      clock: this.clock,
-      logPath: logFile(this.paths, spec.name),
-      markerPrefix: this.markerPrefix,
-      baseEnv: {
-        TEND_HOME: this.options.home,
-        TEND_DIR: this.options.dir,
-        TEND_SPAWN_MODE: this.spawnMode,
-        TEND_CAPACITY: String(this.capacity),
-      },
-      onChange: (record, notice, level) => this.onChange(record, notice, level),
-      onLine: (name, stream, line, partial) => {
-        this.events.line?.(name, stream, line, partial);
-        for (const l of this.listeners.get(name) ?? []) l.line?.(stream, line, partial);
-      },
-      wantsLines: (name) => this.events.line !== undefined || (this.listeners.get(name)?.size ?? 0) > 0,
-      onChunk: (name, stream, chunk) => {
-        for (const l of this.listeners.get(name) ?? []) l.chunk?.(stream, chunk);
-      },
-    });
-    this.processes.set(spec.name, proc);
-    return proc;
-  }
-
-  private startOne(proc: ManagedProcess): TendError | null {
-    try {
-      proc.start();
-      return null;
-    } catch (error) {
-      return error instanceof TendError ? error : new TendError(String(error), "spawn_failed");
-    }
-  }
-
-  private atCapacity(proc: ManagedProcess): boolean {
-    if (this.capacity <= 0 || proc.spec.origin !== "session") return false;
-    const running = [...this.processes.values()].filter((p) => p !== proc && p.spec.origin === "session" && !isSettled(p.state) && p.state !== "queued");
-    return running.length >= this.capacity;
-  }
-
-  /**
-   * Starts the blocked processes whose dependencies are met and parks those whose dependencies
-   * failed (so nothing waits forever); the rest say what they wait for. Runs after the current
-   * change has been handled, never inside it.
-   */
-  private checkDependencies(): void {
-    if (this.dependencyCheckPending || this.blocked.size === 0) return;
-    this.dependencyCheckPending = true;
-    queueMicrotask(() => {
-      this.dependencyCheckPending = false;
-      for (const proc of [...this.blocked]) {
-        const verdicts = Object.entries(proc.spec.dependsOn ?? {}).map(([dep, condition]) => {
-          const p = this.processes.get(dep);
-          const status = p && {
-            state: p.state,
-            hasProbe: p.spec.ready !== undefined,
-            exitCode: p.record().status.exitCode,
-            exitSignal: p.record().status.exitSignal,
-            reason: p.record().status.reason,
-          };
-          return dependencyVerdict(condition, status, dep);
-        });
-        const failed = verdicts.find((v) => v.kind === "failed");
-        const waiting = verdicts.find((v) => v.kind === "waiting");
-        if (failed) {
-          this.blocked.delete(proc);
-          proc.markParked(failed.reason);
-        } else if (waiting) {
-          proc.markWaiting(waiting.reason);
-        } else {
-          this.blocked.delete(proc);
-          if (this.atCapacity(proc)) {
-            this.queue.push(proc);
-            proc.markWaiting("queued: at capacity");
-          } else this.startOne(proc);
-        }
-      }
-    });
-  }
-
-  private dequeue(proc: ManagedProcess): void {
-    const i = this.queue.indexOf(proc);
-    if (i !== -1) this.queue.splice(i, 1);
-    if (this.blocked.delete(proc) || i !== -1) proc.markStopped("stopped before it started");
-  }
-
-  private startQueued(): void {
-    while (this.queue.length > 0 && !this.atCapacity(this.queue[0]!)) this.startOne(this.queue.shift()!);
   }
 
   private notFound(name: string): TendError {
@@ -477,13 +413,40 @@ export class Supervisor {
     }
   }
 
-  private onChange(record: ProcessRecord, notice: string | null, level: NoticeLevel): void {
-    if (this.processes.has(record.spec.name)) this.persist(record);
-    if (notice) this.events.notice?.(record.spec.name, notice, level);
-    for (const l of this.listeners.get(record.spec.name) ?? []) l.change?.(record);
-    // A restart passes through "stopped" on its way back: that frees no slot.
-    if (endedForGood(record.status)) queueMicrotask(() => this.startQueued());
-    this.checkDependencies();
-    this.events.change?.(record);
+  private guard(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      this.fault(what, error);
+    }
   }
+
+  /** A bug in tend's own handling: into supervisor.log with its stack, never out of the event loop. */
+  fault(what: string, error: unknown): void {
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    try {
+      appendFileSync(this.paths.supervisorLog, `${new Date(this.clock.now()).toISOString()} error internal error in ${what}: ${detail}\n`, { mode: 0o600 });
+    } catch {
+      // Nowhere to write it; the process concerned is still marked.
+    }
+    try {
+      this.events.notice?.(null, `internal error in ${what}: ${(error as Error)?.message ?? error} (see ${this.paths.supervisorLog})`, "error");
+    } catch {
+      // The notice listener is what failed.
+    }
+  }
+}
+
+function candidate(proc: ManagedProcess): Candidate {
+  const { status } = proc.record();
+  const phase = proc.phase;
+  return {
+    name: proc.spec.name,
+    origin: proc.spec.origin,
+    state: status.state,
+    waitingSince: phase.kind === "waiting" ? phase.since : null,
+    restarting: phase.kind === "stopping" && phase.then === "restart",
+    dependsOn: proc.spec.dependsOn,
+    dep: { hasProbe: proc.spec.ready !== undefined, exitCode: status.exitCode, exitSignal: status.exitSignal, reason: status.reason },
+  };
 }

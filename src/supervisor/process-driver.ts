@@ -1,0 +1,183 @@
+import { randomBytes } from "node:crypto";
+import type { Clock } from "../core/clock";
+import type { StreamName } from "../core/cri";
+import type { NoticeLevel } from "../core/notice";
+import type { ProcessSpec } from "../core/process-spec";
+import type { ProcessRecord } from "../core/process-status";
+import { isConfined } from "../core/sandbox-settings";
+import { recordedProcessAlive } from "../platform/process-records";
+import { endTree } from "../platform/end-tree";
+import { MARKER_ENV } from "../platform/process-marker";
+import { LogWriter } from "./log-writer";
+import type { ProcessDriver, Run } from "./managed-process";
+import { OutputPump } from "./output-pump";
+import { ReadinessWatcher } from "../platform/readiness";
+import { RecentOutput } from "./recent-output";
+import { spawnChild, stopChild, type RunningChild, type SpawnRequest } from "./spawn-child";
+
+/** What the supervisor gives the driver of each process. */
+export interface DriverContext {
+  clock: Clock;
+  logPath: string;
+  /** Prefix of every TEND_PROCESS_ID under this TEND_HOME, so leftovers can be found by home. */
+  markerPrefix: string;
+  /** TEND_* variables the supervisor gives every process (TEND_HOME, TEND_DIR, …). */
+  baseEnv: Record<string, string>;
+  /** What a sandboxed process must not reach: tend's state directory and control socket. */
+  hideFromSandbox: string[];
+  changed(record: ProcessRecord): void;
+  notice(message: string, level: NoticeLevel): void;
+  forget(): void;
+  fault(what: string, error: unknown): void;
+  onLine(stream: StreamName, line: Uint8Array, partial: boolean): void;
+  onChunk(stream: StreamName, chunk: Uint8Array): void;
+  /** Whether anything outside wants the process's lines one by one right now. */
+  wantsLines(): boolean;
+}
+
+/** A driver with the process's input, terminal size and recent output: what the supervisor holds. */
+export interface ProcessIo extends ProcessDriver {
+  readonly recent: RecentOutput;
+  /** Whether this supervisor has started it at least once (else its output is only in its log). */
+  readonly hasRun: boolean;
+  writeStdin(data: Uint8Array): void;
+  resize(cols: number, rows: number): void;
+}
+
+/** Makes the driver of one process; tests give one that runs no real processes. */
+export type DriverFactory = (spec: ProcessSpec, ctx: DriverContext) => ProcessIo;
+
+const decoder = new TextDecoder();
+
+/** Size of a PTY until an attached terminal tells its own. */
+const DEFAULT_TTY = { cols: 120, rows: 40 };
+
+/**
+ * The real world of one process: spawns its runs with their output pumps and log file, ends
+ * their trees, runs their readiness probes, and carries input and terminal size to the run
+ * going now. The log file is open only while a run is, so a finished session holds no fd.
+ */
+export class ChildDriver implements ProcessIo {
+  readonly clock: Clock;
+  /** For attaching clients: what the process last wrote, across restarts. */
+  readonly recent = new RecentOutput();
+  private child: RunningChild | null = null;
+  hasRun = false;
+  private ttySize = { ...DEFAULT_TTY };
+
+  constructor(
+    private readonly spec: ProcessSpec,
+    private readonly ctx: DriverContext,
+  ) {
+    this.clock = ctx.clock;
+  }
+
+  spawn(restarts: number): Run {
+    const spec = this.spec;
+    const marker = `${this.ctx.markerPrefix}${spec.name}/${randomBytes(6).toString("hex")}`;
+    const request: SpawnRequest = {
+      argv: spec.command,
+      cwd: spec.cwd ?? process.cwd(),
+      env: {
+        ...(process.env as Record<string, string>),
+        ...spec.env,
+        ...this.ctx.baseEnv,
+        TEND_NAME: spec.name,
+        TEND_RESTARTS: String(restarts),
+        TEND_SANDBOX: isConfined(spec.sandbox ?? null) ? "1" : "0",
+        TEND_PERMISSION_MODE: spec.sandbox?.mode ?? "full",
+        [MARKER_ENV]: marker,
+      },
+      marker,
+      stopSignal: spec.stopSignal as NodeJS.Signals,
+      graceMs: spec.graceMs,
+      tty: spec.tty ? this.ttySize : null,
+      sandbox: spec.sandbox ? { settings: spec.sandbox, hide: this.ctx.hideFromSandbox } : null,
+    };
+    let watcher: ReadinessWatcher | null = null;
+    const logProbe = spec.ready?.check.kind === "log";
+    const onLine = (stream: StreamName, line: Uint8Array, partial: boolean) => {
+      this.ctx.onLine(stream, line, partial);
+      if (logProbe) watcher?.line(decoder.decode(line));
+    };
+    const onChunk = (stream: StreamName, chunk: Uint8Array) => {
+      this.recent.push(chunk);
+      this.ctx.onChunk(stream, chunk);
+    };
+    // A chatty child's lines cost only their copy into the log unless someone listens.
+    const wantsLines = () => (logProbe && watcher !== null) || this.ctx.wantsLines();
+    const log = new LogWriter(this.ctx.logPath, spec.log);
+    let child: RunningChild;
+    try {
+      child = spawnChild(request, {
+        stdout: new OutputPump("stdout", log, onLine, onChunk, wantsLines),
+        stderr: new OutputPump("stderr", log, onLine, onChunk, wantsLines),
+      });
+    } catch (error) {
+      log.close();
+      throw error;
+    }
+    this.child = child;
+    this.hasRun = true;
+    const finished = child.finished.finally(() => {
+      watcher?.cancel();
+      watcher = null;
+      log.close();
+      if (this.child === child) this.child = null;
+    });
+    return {
+      pid: child.pid,
+      pidStartTime: child.pidStartTime,
+      marker,
+      finished,
+      end: (signal, graceMs) => stopChild(child, request, signal as NodeJS.Signals, graceMs),
+      startProbe: (on) => {
+        if (!spec.ready) return;
+        watcher = new ReadinessWatcher(spec.ready, { clock: this.clock, cwd: request.cwd, env: request.env }, {
+          ready: () => on.passed(),
+          timedOut: (afterMs, lastError) => on.timedOut(afterMs, lastError),
+        });
+        watcher.start();
+      },
+      cancelProbe: () => {
+        watcher?.cancel();
+        watcher = null;
+      },
+    };
+  }
+
+  endLeftover(record: ProcessRecord, signal: string, graceMs: number): Promise<void> {
+    const { marker } = record.status;
+    if (!marker) return Promise.resolve();
+    // The group is signalled only while its leader is provably the process recorded; the marker
+    // still finds whatever of its tree is left once the leader is gone (or its pid reused).
+    const pgid = recordedProcessAlive(record) ? record.status.pid : null;
+    return endTree({ pgid, marker }, signal as NodeJS.Signals, graceMs);
+  }
+
+  /** Input for the run going now: its stdin pipe, or its terminal. Dropped when none runs. */
+  writeStdin(data: Uint8Array): void {
+    this.child?.writeStdin(data);
+  }
+
+  resize(cols: number, rows: number): void {
+    this.ttySize = { cols, rows };
+    this.child?.resize(cols, rows);
+  }
+
+  changed(record: ProcessRecord): void {
+    this.ctx.changed(record);
+  }
+
+  notice(message: string, level: NoticeLevel): void {
+    this.ctx.notice(message, level);
+  }
+
+  forget(): void {
+    this.ctx.forget();
+  }
+
+  fault(what: string, error: unknown): void {
+    this.ctx.fault(what, error);
+  }
+}

@@ -1,0 +1,128 @@
+import { TendError } from "../../src/core/errors";
+import type { NoticeLevel } from "../../src/core/notice";
+import type { ProcessSpec } from "../../src/core/process-spec";
+import type { ProcessRecord } from "../../src/core/process-status";
+import type { ChildExit, Run } from "../../src/supervisor/managed-process";
+import type { DriverContext, DriverFactory, ProcessIo } from "../../src/supervisor/process-driver";
+import { RecentOutput } from "../../src/supervisor/recent-output";
+import type { FakeClock } from "./fake-clock";
+
+let nextPid = 10_000;
+
+/** A run that ends when the test says, or when it is stopped. */
+export class FakeRun implements Run {
+  readonly pid = nextPid++;
+  readonly pidStartTime = "fake";
+  readonly marker: string;
+  readonly finished: Promise<ChildExit>;
+  readonly signals: string[] = [];
+  probe: { passed(): void; timedOut(afterMs: number, lastError: string | null): void } | null = null;
+  private resolve!: (exit: ChildExit) => void;
+  /** Ignores the stop signal (a TERM-ignoring child) until SIGKILL. */
+  stubborn = false;
+
+  constructor(readonly restarts: number) {
+    this.marker = `fake/${this.pid}`;
+    this.finished = new Promise((resolve) => {
+      this.resolve = resolve;
+    });
+  }
+
+  exit(code: number | null, signal: string | null = null): void {
+    this.resolve({ code, signal });
+  }
+
+  end(signal: string): Promise<void> {
+    this.signals.push(signal);
+    if (!this.stubborn || signal === "SIGKILL") this.exit(null, signal);
+    return this.finished.then(() => {});
+  }
+
+  startProbe(on: FakeRun["probe"]): void {
+    this.probe = on;
+  }
+
+  cancelProbe(): void {
+    this.probe = null;
+  }
+}
+
+export class FakeIo implements ProcessIo {
+  readonly recent = new RecentOutput();
+  hasRun = false;
+  readonly runs: FakeRun[] = [];
+  /** The next spawn fails with this (a TendError: the command cannot start; anything else: a bug). */
+  failNext: Error | null = null;
+  stubborn = false;
+
+  constructor(
+    readonly spec: ProcessSpec,
+    private readonly ctx: DriverContext,
+    readonly clock: FakeClock,
+  ) {}
+
+  get last(): FakeRun {
+    const run = this.runs.at(-1);
+    if (!run) throw new Error(`${this.spec.name} never ran`);
+    return run;
+  }
+
+  spawn(restarts: number): Run {
+    const failure = this.failNext;
+    this.failNext = null;
+    if (failure) throw failure;
+    const run = new FakeRun(restarts);
+    run.stubborn = this.stubborn;
+    this.runs.push(run);
+    this.hasRun = true;
+    return run;
+  }
+
+  endLeftover(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  changed(record: ProcessRecord): void {
+    this.ctx.changed(record);
+  }
+
+  notice(message: string, level: NoticeLevel): void {
+    this.ctx.notice(message, level);
+  }
+
+  forget(): void {
+    this.ctx.forget();
+  }
+
+  fault(what: string, error: unknown): void {
+    this.ctx.fault(what, error);
+  }
+
+  writeStdin(): void {}
+
+  resize(): void {}
+}
+
+/**
+ * Drivers that run nothing: each process's runs are in `io.get(name)`, moved by the test.
+ * A name in `failFirst` fails its first spawn with that error.
+ */
+export function fakeDrivers(clock: FakeClock): { factory: DriverFactory; io: Map<string, FakeIo>; failFirst: Map<string, Error> } {
+  const io = new Map<string, FakeIo>();
+  const failFirst = new Map<string, Error>();
+  return {
+    io,
+    failFirst,
+    factory: (spec, ctx) => {
+      const made = new FakeIo(spec, ctx, clock);
+      made.failNext = failFirst.get(spec.name) ?? null;
+      io.set(spec.name, made);
+      return made;
+    },
+  };
+}
+
+export const commandNotFound = (what: string) => new TendError(`cannot start ${what}: command not found`, "spawn_failed");
+
+/** Lets promise callbacks (a run's end reaching the supervisor) happen; no time passes. */
+export const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
