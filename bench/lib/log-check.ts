@@ -1,14 +1,18 @@
 import { closeSync, fstatSync, openSync, readSync, readFileSync, statSync } from "node:fs";
 
-/** What the generator (fixtures/gen-lines.sh) writes: line n is "line %09d " then x's, 79 bytes. */
-const LINE_BYTES = 79;
+/**
+ * What the generator (fixtures/gen-lines.sh) writes: line n is "line %09d " then x's, one byte
+ * less than the line's width (its newline makes up the rest).
+ */
+export const DEFAULT_WIDTH = 80;
 const HEAD = Buffer.from("line ");
-const PAD = Buffer.alloc(LINE_BYTES - 15, "x");
 const LF = 0x0a;
 const SPACE = 0x20;
 
-export function expectedLine(n: number): string {
-  return `line ${String(n).padStart(9, "0")} ${PAD.toString()}`;
+const pad = (width: number) => Buffer.alloc(width - 16, "x");
+
+export function expectedLine(n: number, width = DEFAULT_WIDTH): string {
+  return `line ${String(n).padStart(9, "0")} ${pad(width).toString()}`;
 }
 
 export interface LineCheck {
@@ -24,9 +28,9 @@ export interface LineCheck {
   partialRecords: number;
 }
 
-function lineNumber(buf: Buffer, start: number, end: number): number {
-  if (end - start !== LINE_BYTES || buf.compare(HEAD, 0, 5, start, start + 5) !== 0) return -1;
-  if (buf[start + 14] !== SPACE || buf.compare(PAD, 0, PAD.length, start + 15, end) !== 0) return -1;
+function lineNumber(buf: Buffer, start: number, end: number, padding: Buffer): number {
+  if (end - start !== padding.length + 15 || buf.compare(HEAD, 0, 5, start, start + 5) !== 0) return -1;
+  if (buf[start + 14] !== SPACE || buf.compare(padding, 0, padding.length, start + 15, end) !== 0) return -1;
   let n = 0;
   for (let i = start + 5; i < start + 14; i++) {
     const d = buf[i]! - 48;
@@ -37,17 +41,18 @@ function lineNumber(buf: Buffer, start: number, end: number): number {
 }
 
 /**
- * Checks a log against the generator's n lines. `cri` logs are
+ * Checks a log against the generator's n lines of `width` bytes. `cri` logs are
  * "<timestamp> <stream> <P|F> <text>": P pieces are joined to the next record, as a CRI reader does.
  */
-export function checkLog(file: string, n: number, format: "cri" | "raw"): LineCheck {
+export function checkLog(file: string, n: number, format: "cri" | "raw", width = DEFAULT_WIDTH): LineCheck {
   const buf = readFileSync(file);
+  const padding = pad(width);
   const seen = new Uint8Array(n + 1);
   const result: LineCheck = { intact: 0, lost: 0, broken: 0, duplicated: 0, outOfOrder: 0, partialRecords: 0 };
   let last = 0;
   let joined: Buffer[] = [];
   const take = (text: Buffer, start: number, end: number) => {
-    const k = lineNumber(text, start, end);
+    const k = lineNumber(text, start, end, padding);
     if (k < 1 || k > n) {
       result.broken++;
       return;

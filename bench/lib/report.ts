@@ -31,18 +31,24 @@ function ratio(m: Metric, other: Column): string {
   return `${r >= 10 ? Math.round(r) : r.toFixed(r >= 1 ? 1 : 2)}×`;
 }
 
-/** One table for every workload: a row per metric, a column per tool, then tend's ratio to each. */
+const REFERENCES: { column: Column; header: string }[] = [
+  { column: "limit", header: "shell `> file`" },
+  { column: "floor", header: "bare Bun pipeline" },
+];
+
+/** One table for every workload: a row per metric, a column per reference and tool, then tend's ratio to each tool. */
 export function resultsTable(sections: SectionResult[], tools: Tool[]): string {
   const others = tools.filter((t) => t.id !== "tend");
-  const hasLimit = sections.some((s) => s.metrics.some((m) => m.samples.limit || m.text?.limit));
-  const headers = ["", "Metric", ...(hasLimit ? ["shell `> file`"] : []), ...tools.map((t) => t.id), ...others.map((t) => `tend vs ${t.id}`)];
+  const has = (m: Metric, column: Column) => m.samples[column] !== undefined || m.text?.[column] !== undefined;
+  const refs = REFERENCES.filter((r) => sections.some((s) => s.metrics.some((m) => has(m, r.column))));
+  const headers = ["", "Metric", ...refs.map((r) => r.header), ...tools.map((t) => t.id), ...others.map((t) => `tend vs ${t.id}`)];
   const rows: string[][] = [];
   for (const s of sections) {
     s.metrics.forEach((m, i) => {
       rows.push([
         i === 0 ? `**${s.id}**` : "",
         m.label,
-        ...(hasLimit ? [m.samples.limit || m.text?.limit ? cell(m, "limit") : ""] : []),
+        ...refs.map((r) => (has(m, r.column) ? cell(m, r.column) : "")),
         ...tools.map((t) => cell(m, t.id)),
         ...others.map((t) => ratio(m, t.id)),
       ]);

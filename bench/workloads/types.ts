@@ -1,7 +1,10 @@
 import type { Tool, ToolId } from "../adapters/types";
 
-/** The plain-shell baseline is a column like the tools, measured the same way. */
-export type Column = "limit" | ToolId;
+/**
+ * The references are columns like the tools, measured the same way: "limit" is the plain shell
+ * (`cmd > file`), "floor" a bare pipeline written in JavaScript on Bun.
+ */
+export type Column = "limit" | "floor" | ToolId;
 
 export type Unit = "ms" | "s" | "MiB" | "per-s" | "cpu-s" | "count";
 
