@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync, readdirSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, readdirSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { parseCriLine, type StreamName } from "../core/cri";
 
@@ -54,6 +54,31 @@ export function logFilesOf(logsDir: string, name: string): string[] {
     if (m && m[1] === name) found.push({ file: path.join(logsDir, f), age: m[2] === undefined ? 0 : Number(m[2]) });
   }
   return found.sort((a, b) => b.age - a.age).map((f) => f.file);
+}
+
+/**
+ * Shifts `<file>` to `<file>.1`, `.1` to `.2` and so on, keeping `maxFiles` files counting the
+ * current one (which is then gone). Only the files that exist are touched, found with one read
+ * of the folder: the cost follows what is on disk, never the setting.
+ */
+export function rotateLogFiles(file: string, maxFiles: number): void {
+  const dir = path.dirname(file);
+  const base = path.basename(file);
+  const keep = Math.max(0, maxFiles - 1);
+  const rotated: number[] = [];
+  for (const f of readdirSync(dir)) {
+    if (!f.startsWith(`${base}.`)) continue;
+    const n = f.slice(base.length + 1);
+    if (/^[1-9]\d*$/.test(n)) rotated.push(Number(n));
+  }
+  rotated.sort((a, b) => b - a);
+  for (const n of rotated) {
+    const from = `${file}.${n}`;
+    if (n >= keep) rmSync(from, { force: true });
+    else renameSync(from, `${file}.${n + 1}`);
+  }
+  if (keep >= 1) renameSync(file, `${file}.1`);
+  else rmSync(file, { force: true });
 }
 
 interface OpenLog {

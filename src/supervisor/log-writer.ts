@@ -1,38 +1,56 @@
-import { closeSync, existsSync, fstatSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, ftruncateSync, openSync, writeSync } from "node:fs";
+import { criPrefix, formatTimestamp } from "../core/cri";
+import { framed, type FrameTarget } from "../core/line-framer";
 import type { LogSettings } from "../core/process-spec";
+import { rotateLogFiles } from "../platform/log-files";
 
-const NEWLINE = 0x0a;
+const LF = 0x0a;
+const encoder = new TextEncoder();
 
-/**
- * One buffer for every log file: lines are gathered and flushed within the handling of one
- * chunk, which never interleaves with another's, so a buffer per process (100 processes ×
- * 256 KiB) would only cost memory. Whoever appends while another writer holds unflushed
- * bytes flushes those first.
- */
-let shared = Buffer.allocUnsafe(256 * 1024);
-// Buffer's copy works on any Uint8Array and copies a range without making a view of it.
-const copy = Buffer.prototype.copy;
-let used = 0;
+/** Whose records wait in `framed`: one log at a time, flushed before another's are framed. */
 let owner: LogWriter | null = null;
-
-/**
- * Appends pre-formatted CRI lines to `<name>.log`, rotating by size at line boundaries.
- * Lines are gathered and written with a single write per flush, which comes when the shared
- * buffer fills, when another file's lines come, or at the end of the event-loop turn: a quiet
- * child still has every line on disk a moment after it was read.
- */
 let flushScheduled = false;
 
-export class LogWriter {
+/** Why lines were dropped, and how many: told once when it starts and once when it ends. */
+export interface LossReport {
+  /** Lines (records) dropped since writing last succeeded. */
+  lost: number;
+  /** The error of the last failed write, e.g. "no space left on device". */
+  reason: string;
+  /** False while writes still fail; true once a write succeeded again and the marker went in. */
+  recovered: boolean;
+}
+
+/** What the OS said, without the syscall and path Node's message adds. */
+function describe(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  const m = /^[A-Z]+: ([^,]+)/.exec(e.message ?? "");
+  return m?.[1] ?? e.message ?? String(error);
+}
+
+function countRecords(bytes: Uint8Array, from: number, to: number): number {
+  let n = 0;
+  for (let at = bytes.indexOf(LF, from); at !== -1 && at < to; at = bytes.indexOf(LF, at + 1)) n++;
+  return n;
+}
+
+/**
+ * Appends framed CRI records to `<name>.log`, rotating by size at record boundaries. Records
+ * are written with one write per flush, which comes when `framed` fills, when another log's
+ * records come, or at the end of the event-loop turn: a quiet child still has every line on
+ * disk a moment after it was read, and a chatty one costs one write per 256 KiB.
+ *
+ * A write that fails (a full disk) never leaves a torn record: what was written of a record is
+ * cut back, the records that could not go are counted, and once writes succeed again one
+ * marker line says how many were lost and why. The child's pipe is read on regardless.
+ */
+export class LogWriter implements FrameTarget {
   /** Writes whatever is gathered now, for a reader about to open the files. */
   static flushPending(): void {
     owner?.flush();
   }
 
-  /**
-   * Flushes once the current burst of reads has been handled: a chatty child costs one write
-   * per 256 KiB (or per event-loop turn), not one per pipe read.
-   */
+  /** Flushes once the current burst of reads has been handled. */
   static scheduleFlush(): void {
     if (flushScheduled) return;
     flushScheduled = true;
@@ -45,44 +63,70 @@ export class LogWriter {
   private fd: number;
   private size: number;
   private closed = false;
-  /** Why the last write failed (a full disk, say); lines are dropped rather than the pipe left unread. */
-  lastError: string | null = null;
+  /** Records dropped since the last successful write, and why. */
+  private lost = 0;
+  private lossReason = "";
+  /** Every record dropped since the writer opened, for the process's status. */
+  linesLost = 0;
 
   constructor(
     private readonly path: string,
     private readonly settings: LogSettings,
+    private readonly onLoss: (report: LossReport) => void = () => {},
   ) {
     this.fd = openSync(path, "a", 0o600);
     this.size = fstatSync(this.fd).size;
   }
 
-  /** Appends `prefix`, `buf[start..end)` and a newline. */
-  append(prefix: Uint8Array, buf: Uint8Array, start: number, end: number): void {
-    if (this.closed) return;
-    if (owner !== this) {
-      owner?.flush();
-      owner = this;
+  claim(): void {
+    if (owner === this) return;
+    owner?.flush();
+    owner = this;
+  }
+
+  room(): number {
+    return this.settings.maxBytes - this.size - this.pending();
+  }
+
+  empty(): boolean {
+    return this.size + this.pending() === 0;
+  }
+
+  drain(): void {
+    this.flush();
+  }
+
+  rotate(): void {
+    this.flush();
+    try {
+      closeSync(this.fd);
+      rotateLogFiles(this.path, this.settings.maxFiles);
+      this.fd = openSync(this.path, "a", 0o600);
+      this.size = 0;
+    } catch {
+      try {
+        this.fd = openSync(this.path, "a", 0o600);
+      } catch {
+        // Writes fail, and lines are counted as lost, until the file can be opened again.
+      }
+      // Appending to the current file for another max_size before trying again beats retrying
+      // on every record.
+      this.size = 0;
     }
-    const n = prefix.length + (end - start) + 1;
-    if (this.size + used + n > this.settings.maxBytes && this.size + used > 0) this.rotate();
-    this.reserve(n);
-    used += copy.call(prefix, shared, used);
-    used += copy.call(buf, shared, used, start, end);
-    shared[used++] = NEWLINE;
   }
 
   flush(): void {
     if (owner !== this) return;
-    try {
-      let off = 0;
-      while (off < used) off += writeSync(this.fd, shared, off, used - off);
-      this.size += used;
-    } catch (error) {
-      this.lastError = (error as Error).message;
-    } finally {
-      used = 0;
-      owner = null;
+    owner = null;
+    const { start, end } = framed;
+    framed.end = start;
+    if (this.closed || end === start) return;
+    if (this.lost > 0 && !this.writeLossMarker()) {
+      this.drop(framed.bytes, start, end, this.lossReason);
+      return;
     }
+    const failed = this.write(framed.bytes, start, end);
+    if (failed) this.drop(framed.bytes, failed.upTo, end, failed.error);
   }
 
   close(): void {
@@ -92,40 +136,55 @@ export class LogWriter {
     closeSync(this.fd);
   }
 
-  private reserve(n: number): void {
-    if (used + n <= shared.length) return;
-    if (used > 0) {
-      this.flush();
-      owner = this;
-    }
-    if (n > shared.length) shared = Buffer.allocUnsafe(n);
+  private pending(): number {
+    return owner === this ? framed.end - framed.start : 0;
   }
 
-  private rotate(): void {
-    this.flush();
-    owner = this;
+  /**
+   * Writes bytes[start, end). On failure a record written in part is cut back, so the file
+   * ends with a whole record; returns where the whole records written end, and the error.
+   */
+  private write(bytes: Uint8Array, start: number, end: number): { upTo: number; error: string } | null {
+    let off = start;
     try {
-      this.rotateFiles();
+      while (off < end) off += writeSync(this.fd, bytes, off, end - off);
+      this.size += end - start;
+      return null;
     } catch (error) {
-      this.lastError = (error as Error).message;
-      try {
-        this.fd = openSync(this.path, "a", 0o600);
-      } catch {
-        // Writes fail and are counted in lastError until the file can be opened again.
+      const upTo = off > start ? Math.max(start, bytes.lastIndexOf(LF, off - 1) + 1) : start;
+      if (upTo < off) {
+        try {
+          ftruncateSync(this.fd, this.size + (upTo - start));
+        } catch {
+          // Nothing more can be done for this file; a reader skips a line without its newline.
+        }
       }
+      this.size += upTo - start;
+      return { upTo, error: describe(error) };
     }
   }
 
-  private rotateFiles(): void {
-    closeSync(this.fd);
-    const keep = Math.max(0, this.settings.maxFiles - 1);
-    rmSync(`${this.path}.${keep}`, { force: true });
-    for (let i = keep - 1; i >= 1; i--) {
-      if (existsSync(`${this.path}.${i}`)) renameSync(`${this.path}.${i}`, `${this.path}.${i + 1}`);
+  private drop(bytes: Uint8Array, from: number, to: number, reason: string): void {
+    const n = countRecords(bytes, from, to);
+    if (n === 0) return;
+    if (this.lost === 0) this.onLoss({ lost: n, reason, recovered: false });
+    this.lost += n;
+    this.linesLost += n;
+    this.lossReason = reason;
+  }
+
+  /** One line in the log, on the stderr stream, for the lines that never reached it; false if it could not go in either. */
+  private writeLossMarker(): boolean {
+    const ts = formatTimestamp(BigInt(Date.now()) * 1_000_000n);
+    const text = `[tend: ${this.lost.toLocaleString("en-US")} lines lost: ${this.lossReason}]`;
+    const marker = encoder.encode(`${criPrefix(ts, "stderr", false)}${text}\n`);
+    const failed = this.write(marker, 0, marker.length);
+    if (failed) {
+      this.lossReason = failed.error;
+      return false;
     }
-    if (keep >= 1) renameSync(this.path, `${this.path}.1`);
-    else rmSync(this.path, { force: true });
-    this.fd = openSync(this.path, "a", 0o600);
-    this.size = 0;
+    this.onLoss({ lost: this.lost, reason: this.lossReason, recovered: true });
+    this.lost = 0;
+    return true;
   }
 }

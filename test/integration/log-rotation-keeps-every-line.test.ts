@@ -2,6 +2,7 @@ import { afterEach, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { StreamFramer } from "../../src/core/line-framer";
 import { LogWriter } from "../../src/supervisor/log-writer";
 
 const enc = new TextEncoder();
@@ -13,15 +14,13 @@ test("rotation by size keeps max_files files, newest last, no line split or lost
   const file = path.join(dir, "p.log");
   const a = new LogWriter(file, { maxBytes: 1000, maxFiles: 3 });
   const b = new LogWriter(path.join(dir, "q.log"), { maxBytes: 1_000_000, maxFiles: 3 });
-  const prefix = enc.encode("T stdout F ");
+  const prefix = "T stdout F ";
+  const fa = new StreamFramer();
+  const fb = new StreamFramer();
   for (let i = 0; i < 300; i++) {
-    const line = enc.encode(`line ${i}`);
-    a.append(prefix, line, 0, line.length);
-    // Another writer appending in between must not mix its lines into this file.
-    if (i % 7 === 0) {
-      const other = enc.encode(`xx other ${i}`);
-      b.append(prefix, other, 3, other.length);
-    }
+    fa.push(enc.encode(`line ${i}\n`), prefix, a, null);
+    // Another writer framing in between must not mix its lines into this file.
+    if (i % 7 === 0) fb.push(enc.encode(`other ${i}\n`), prefix, b, null);
     if (i % 5 === 0) a.flush();
   }
   a.close();

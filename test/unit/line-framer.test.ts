@@ -1,20 +1,69 @@
 import { describe, expect, test } from "bun:test";
-import { LineSplitter, MAX_LINE_BYTES } from "../../src/core/line-splitter";
+import { framed, MAX_LINE_BYTES, StreamFramer, type FrameTarget } from "../../src/core/line-framer";
 
 const enc = new TextEncoder();
 const bytes = (s: string) => enc.encode(s);
+const PREFIX = "2026-11-24T03:26:19.123456789Z stdout F ";
 
 interface Piece {
   bytes: Uint8Array;
   partial: boolean;
 }
 
-/** Splits with the given chunks and returns the pieces, copied because the sink only lends them. */
+/** A log in memory: what the framer writes, with rotation by size like a file's. */
+class MemoryLog implements FrameTarget {
+  files: Buffer[][] = [[]];
+  constructor(private readonly maxBytes = Infinity) {}
+  claim(): void {}
+  room(): number {
+    return this.maxBytes - this.size() - (framed.end - framed.start);
+  }
+  empty(): boolean {
+    return this.size() + framed.end - framed.start === 0;
+  }
+  drain(): void {
+    this.files.at(-1)!.push(Buffer.from(framed.bytes.subarray(framed.start, framed.end)));
+    framed.end = framed.start;
+  }
+  rotate(): void {
+    this.drain();
+    this.files.push([]);
+  }
+  size(): number {
+    return this.files.at(-1)!.reduce((n, b) => n + b.length, 0);
+  }
+  text(): string[] {
+    return this.files.map((f) => Buffer.concat(f).toString("latin1"));
+  }
+}
+
+/** The pieces a log's records hold, read back from its bytes. */
+function piecesOf(log: Buffer): Piece[] {
+  const pieces: Piece[] = [];
+  let start = 0;
+  for (let nl = log.indexOf(10); nl !== -1; nl = log.indexOf(10, start)) {
+    const head = log.subarray(start, start + PREFIX.length).toString("latin1");
+    if (head !== PREFIX.replace(" F ", ` ${head.at(-2)} `) || !"FP".includes(head.at(-2)!)) throw new Error(`bad prefix ${head}`);
+    pieces.push({ bytes: log.subarray(start + PREFIX.length, nl), partial: head.at(-2) === "P" });
+    start = nl + 1;
+  }
+  if (start !== log.length) throw new Error("the log ends inside a record");
+  return pieces;
+}
+
+/**
+ * Frames the chunks and returns the pieces, as the listener heard them (copied: it only lends
+ * them) — after checking that the log's records hold exactly the same.
+ */
 function split(chunks: Uint8Array[], max?: number): Piece[] {
   const pieces: Piece[] = [];
-  const splitter = new LineSplitter((buf, start, end, partial) => pieces.push({ bytes: buf.slice(start, end), partial }), max);
-  for (const chunk of chunks) splitter.push(chunk);
-  splitter.end();
+  const log = new MemoryLog();
+  const framer = new StreamFramer(max);
+  const listen = (text: Uint8Array, partial: boolean) => pieces.push({ bytes: text.slice(), partial });
+  for (const chunk of chunks) framer.push(chunk, PREFIX, log, listen);
+  framer.end(PREFIX, log, listen);
+  log.drain();
+  expectSamePieces(piecesOf(Buffer.concat(log.files[0]!)), pieces);
   return pieces;
 }
 
@@ -176,12 +225,45 @@ describe("focused cases", () => {
     ]);
   });
 
-  test("lines wholly inside a chunk are views of it, not copies", () => {
-    const chunk = bytes("one\ntwo\n");
-    const seen: Uint8Array[] = [];
-    const splitter = new LineSplitter((buf, start, end) => seen.push(buf.subarray(start, end)));
-    splitter.push(chunk);
-    expect(seen.every((line) => line.buffer === chunk.buffer)).toBe(true);
+  test("each record is the prefix, the line and a newline; pieces are tagged P", () => {
+    const log = new MemoryLog();
+    const framer = new StreamFramer(4);
+    framer.push(bytes("one\nabcdefghij\nt"), PREFIX, log, null);
+    framer.push(bytes("wo"), PREFIX, log, null);
+    framer.end(PREFIX.replace("stdout", "stderr"), log, null);
+    log.drain();
+    const P = PREFIX.replace(" F ", " P ");
+    expect(log.text()).toEqual([`${PREFIX}one\n${P}abcd\n${P}efgh\n${PREFIX}ij\n${PREFIX.replace("stdout", "stderr")}two\n`]);
+  });
+
+  test("rotation comes between records, and a record larger than a file still goes in whole", () => {
+    const record = PREFIX.length + 3;
+    const log = new MemoryLog(2 * record + 1);
+    const framer = new StreamFramer(8);
+    framer.push(bytes("aa\nbb\ncc\ndddddddd\nee\n"), PREFIX, log, null);
+    log.drain();
+    expect(log.text()).toEqual([`${PREFIX}aa\n${PREFIX}bb\n`, `${PREFIX}cc\n`, `${PREFIX}dddddddd\n`, `${PREFIX}ee\n`]);
+  });
+
+  test("a chunk larger than one call's input is framed in slices, lines across them intact", () => {
+    const all = Buffer.concat(Array.from({ length: 20_000 }, (_, i) => bytes(`line ${i} ${"y".repeat(i % 97)}\n`)));
+    expect(all.length).toBeGreaterThan(1024 * 1024);
+    expectSamePieces(split([all]), referencePieces(all, MAX_LINE_BYTES));
+  });
+
+  test("a listener that throws hears no more of that chunk, and the log still gets every line", () => {
+    const log = new MemoryLog();
+    const framer = new StreamFramer();
+    let heard = 0;
+    const listen = () => {
+      heard += 1;
+      throw new Error("listener bug");
+    };
+    expect(() => framer.push(bytes("a\nb\nc"), PREFIX, log, listen)).toThrow("listener bug");
+    framer.push(bytes("d\n"), PREFIX, log, null);
+    log.drain();
+    expect(heard).toBe(1);
+    expect(log.text()).toEqual([["a", "b", "cd"].map((l) => `${PREFIX}${l}\n`).join("")]);
   });
 
   test("\\r\\n inside a chunk and across a chunk boundary", () => {
@@ -212,10 +294,13 @@ describe("focused cases", () => {
 
   test("end() is idempotent", () => {
     const pieces: string[] = [];
-    const splitter = new LineSplitter((buf, start, end) => pieces.push(new TextDecoder().decode(buf.subarray(start, end))));
-    splitter.push(bytes("a\nb"));
-    splitter.end();
-    splitter.end();
+    const log = new MemoryLog();
+    const framer = new StreamFramer();
+    const listen = (text: Uint8Array) => pieces.push(new TextDecoder().decode(text));
+    framer.push(bytes("a\nb"), PREFIX, log, listen);
+    framer.end(PREFIX, log, listen);
+    framer.end(PREFIX, log, listen);
+    log.drain();
     expect(pieces).toEqual(["a", "b"]);
   });
 
@@ -271,8 +356,7 @@ describe("focused cases", () => {
     ]);
   });
 
-  test("rejects a limit that is not a positive integer", () => {
-    expect(() => new LineSplitter(() => {}, 0)).toThrow(RangeError);
-    expect(() => new LineSplitter(() => {}, 1.5)).toThrow(RangeError);
+  test("rejects a limit that is not a whole number from 1 to 64 KiB", () => {
+    for (const max of [0, 1.5, MAX_LINE_BYTES + 1]) expect(() => new StreamFramer(max)).toThrow(RangeError);
   });
 });
