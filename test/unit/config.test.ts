@@ -3,10 +3,10 @@ import {
   CONFIG_FILE_NAMES,
   ConfigError,
   type ConfigFormat,
-  closest,
   formatForFile,
   parseConfig,
 } from "../../src/core/config";
+import { closest } from "../../src/core/did-you-mean";
 import { TendError } from "../../src/core/errors";
 import { type ProcessSpec, SESSION_DEFAULTS, WORKER_DEFAULTS } from "../../src/core/process-spec";
 
@@ -253,10 +253,12 @@ log = { max_size = 4096 }
     expect(WORKER_DEFAULTS.restart.parkExitCodes).toEqual([78]);
   });
 
-  test("an env key named __proto__ is just a variable", () => {
-    const [web] = parseConfig('{"processes": {"web": {"command": "x", "env": {"__proto__": "1"}}}}', "json", "tend.json");
-    expect(Object.keys(web!.env)).toEqual(["__proto__"]);
-    expect(Object.getPrototypeOf(web!.env)).toBe(Object.prototype);
+  test("names JavaScript reserves for objects are refused, never dropped or merged", () => {
+    expect(message('{"processes": {"web": {"command": "x", "env": {"__proto__": "1"}}}}', "json")).toBe(
+      'tend.json:1: process "web": field "env": the variable name "__proto__" is reserved',
+    );
+    expect(message('[processes.constructor]\ncommand = "x"\n', "toml")).toBe('tend.toml:1: process "constructor": the name "constructor" is reserved');
+    expect(Object.getPrototypeOf(parseConfig('{"processes": {"web": {"command": "x"}}}', "json", "tend.json")[0]!.env)).toBe(Object.prototype);
   });
 });
 

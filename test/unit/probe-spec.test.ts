@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { UsageError } from "../../src/core/errors";
-import { PROBE_DEFAULTS, type ProbeFlags, describeProbe, probeFromFlags } from "../../src/core/probe-spec";
+import { type ProbeFlags, probeFromFlags } from "../../src/core/probe-flags";
+import { PROBE_DEFAULTS, describeProbe } from "../../src/core/probe-spec";
 
 function usageError(flags: ProbeFlags): string {
   try {
@@ -61,17 +62,18 @@ describe("probeFromFlags", () => {
   });
 
   test("bad URLs", () => {
-    expect(usageError({ http: "ftp://x/" })).toBe('--ready-http "ftp://x/": expected an http:// or https:// URL, not ftp:');
-    expect(usageError({ http: "/health" })).toBe('--ready-http "/health": expected an http:// or https:// URL');
+    // The same words as the config file's field "ready.http": one rule, one message.
+    expect(usageError({ http: "ftp://x/" })).toBe('--ready-http: expected an http:// or https:// URL, not ftp:, got "ftp://x/"');
+    expect(usageError({ http: "/health" })).toBe('--ready-http: expected an http:// or https:// URL, got "/health"');
   });
 
   test("bad regular expressions say what is wrong", () => {
-    expect(usageError({ log: "(ready" })).toBe('--ready-log "(ready": invalid regular expression: missing )');
-    expect(usageError({ log: "" })).toBe('--ready-log "": expected a regular expression; an empty one would match any line');
+    expect(usageError({ log: "(ready" })).toBe('--ready-log: invalid regular expression: missing ), got "(ready"');
+    expect(usageError({ log: "" })).toBe('--ready-log: expected a regular expression as a non-empty string, got ""');
   });
 
   test("an empty command", () => {
-    expect(usageError({ cmd: " " })).toBe("--ready-cmd: expected a command to run, got an empty string");
+    expect(usageError({ cmd: " " })).toBe('--ready-cmd: expected a command (run with sh -c) as a non-empty string, got " "');
   });
 
   test("bad statuses, also without a check", () => {

@@ -1,6 +1,6 @@
 import type { ArgsDef } from "citty";
 import { UsageError } from "../../core/errors";
-import type { ProbeFlags } from "../../core/probe-spec";
+import type { ProbeFlags } from "../../core/probe-flags";
 import { DEFAULT_PERMISSION_MODE, type PermissionMode, type SandboxSettings } from "../../core/sandbox-settings";
 
 /** Argument groups several commands share; spread into a command's `args`. */
