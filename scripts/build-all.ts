@@ -1,20 +1,14 @@
-// Cross-compiles the release executables into dist/release, with a SHA256SUMS that
-// `sha256sum -c` checks and scripts/install.sh reads. The target runtimes come from the npm
-// registry the first time (Bun caches them in ~/.bun/install/cache).
+// Cross-compiles tend for every release target: the executables into dist/build/<platform>/
+// (which scripts/npm-packages.ts packs for npm), their archives into dist/release/ with a
+// SHA256SUMS that `sha256sum -c` checks and scripts/install.sh and the GitHub Action read. The
+// target runtimes come from the npm registry the first time (Bun caches them in
+// ~/.bun/install/cache).
 import { copyFileSync, mkdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import pkg from "../package.json" with { type: "json" };
-import { ROOT, compileTend, gitCommit } from "./build-options";
-
-// The suffixes are the platform names scripts/install.sh looks for: keep the two in step.
-const TARGETS: { platform: string; target: Bun.Build.CompileTarget; exe?: string }[] = [
-  { platform: "linux-x64", target: "bun-linux-x64" },
-  { platform: "linux-arm64", target: "bun-linux-arm64" },
-  { platform: "linux-x64-musl", target: "bun-linux-x64-musl" },
-  { platform: "darwin-x64", target: "bun-darwin-x64" },
-  { platform: "darwin-arm64", target: "bun-darwin-arm64" },
-  { platform: "windows-x64", target: "bun-windows-x64", exe: ".exe" },
-];
+import { TARGETS, archiveName } from "../packaging/targets.mjs";
+import { packArchive } from "./archive";
+import { ROOT, compileTend, gitCommit, gitCommitTime } from "./build-options";
 
 const version = pkg.version;
 // A release must carry the version its tag promises, or the installer's file names lie.
@@ -23,34 +17,47 @@ if (process.env.GITHUB_REF_TYPE === "tag" && process.env.GITHUB_REF_NAME !== `v$
   process.exit(1);
 }
 
+const buildDir = path.join(ROOT, "dist", "build");
 const outDir = path.join(ROOT, "dist", "release");
-// Start empty so SHA256SUMS never lists a binary left over from an older version.
-rmSync(outDir, { recursive: true, force: true });
-mkdirSync(outDir, { recursive: true });
+// Start empty so SHA256SUMS never lists a file left over from an older version.
+for (const dir of [buildDir, outDir]) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+}
 
-async function sha256(file: string): Promise<string> {
+/** The SHA-256 of a file in hex, read in chunks. */
+async function sha256File(file: string): Promise<string> {
   const hasher = new Bun.CryptoHasher("sha256");
   for await (const chunk of Bun.file(file).stream()) hasher.update(chunk);
   return hasher.digest("hex");
 }
 
-const commit = await gitCommit();
-const sums: string[] = [];
-for (const { platform, target, exe = "" } of TARGETS) {
-  const name = `tend-${version}-${platform}${exe}`;
+const mib = (file: string) => (statSync(file).size / 2 ** 20).toFixed(1).padStart(6);
+const [commit, mtime] = await Promise.all([gitCommit(), gitCommitTime()]);
+const packed: Promise<string>[] = [];
+for (const target of TARGETS) {
   const started = performance.now();
-  const file = await compileTend({ outfile: path.join(outDir, name), commit, target }).catch((error: Error) => {
-    console.error(error.message);
-    process.exit(1);
-  });
-  const mib = (statSync(file).size / 2 ** 20).toFixed(1);
-  console.log(`${name.padEnd(32)} ${mib.padStart(6)} MiB  ${target.padEnd(20)} ${Math.round(performance.now() - started)} ms`);
-  sums.push(`${await sha256(file)}  ${path.basename(file)}\n`);
+  const binary = await compileTend({ outfile: path.join(buildDir, target.platform, "tend"), commit, target: `bun-${target.platform}` as Bun.Build.CompileTarget }).catch(
+    (error: Error) => {
+      console.error(error.message);
+      process.exit(1);
+    },
+  );
+  const compiledMs = Math.round(performance.now() - started);
+  // Packing runs beside the next compile: gzip -9 of ~100 MB takes seconds.
+  const archive = path.join(outDir, archiveName(version, target));
+  packed.push(
+    packArchive(binary, target, archive, { mtime, level: 9 }).then(() => {
+      console.log(`${target.platform.padEnd(15)} ${mib(binary)} MiB, compiled in ${compiledMs} ms; ${path.basename(archive).padEnd(33)} ${mib(archive)} MiB`);
+      return archive;
+    }),
+  );
 }
+const archives = await Promise.all(packed);
 
-// Published next to the binaries so its one-line install fetches the installer of the same release.
-copyFileSync(path.join(ROOT, "scripts", "install.sh"), path.join(outDir, "install.sh"));
-sums.push(`${await sha256(path.join(outDir, "install.sh"))}  install.sh\n`);
-
+// Published next to the archives so its one-line install fetches the installer of the same release.
+const installer = path.join(outDir, "install.sh");
+copyFileSync(path.join(ROOT, "scripts", "install.sh"), installer);
+const sums = await Promise.all([...archives, installer].map(async (file) => `${await sha256File(file)}  ${path.basename(file)}\n`));
 await Bun.write(path.join(outDir, "SHA256SUMS"), sums.join(""));
 console.log(`wrote ${path.relative(process.cwd(), outDir)}/SHA256SUMS (${commit})`);

@@ -3,6 +3,7 @@
 import { $ } from "bun";
 import { rmSync } from "node:fs";
 import path from "node:path";
+import { hostLibc, hostTarget } from "../packaging/targets.mjs";
 
 export const ROOT = path.resolve(import.meta.dir, "..");
 
@@ -10,17 +11,21 @@ export async function gitCommit(): Promise<string> {
   return (await $`git -C ${ROOT} rev-parse --short HEAD`.nothrow().quiet().text()).trim() || "unknown";
 }
 
+/** When HEAD was committed: the time the release archives give their files. */
+export async function gitCommitTime(): Promise<Date> {
+  const seconds = Number((await $`git -C ${ROOT} log -1 --format=%ct`.nothrow().quiet().text()).trim());
+  return Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : new Date(0);
+}
+
 /**
  * The compile target string of the machine running the build, for `tend version --json` of a
  * host build. Only reported, never passed to Bun.build, so a host build keeps Bun's own
  * runtime: the string cannot tell a baseline-CPU Bun from the default one.
  */
-export function hostTarget(): string {
-  const os = process.platform === "win32" ? "windows" : process.platform;
-  // Only a glibc Bun reports the glibc it runs on.
-  const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
-  const musl = process.platform === "linux" && !report?.header?.glibcVersionRuntime;
-  return `bun-${os}-${process.arch}${musl ? "-musl" : ""}`;
+export function hostCompileTarget(): string {
+  const known = hostTarget();
+  if (known) return `bun-${known.platform}`;
+  return `bun-${process.platform === "win32" ? "windows" : process.platform}-${process.arch}${hostLibc() === "musl" ? "-musl" : ""}`;
 }
 
 export interface TendBuild {
@@ -52,7 +57,7 @@ export async function compileTend({ outfile, commit, target }: TendBuild): Promi
     sourcemap: "linked",
     define: {
       TEND_BUILD_COMMIT: JSON.stringify(commit),
-      TEND_BUILD_TARGET: JSON.stringify(target ?? hostTarget()),
+      TEND_BUILD_TARGET: JSON.stringify(target ?? hostCompileTarget()),
     },
     throw: false,
   });

@@ -3,9 +3,9 @@
 #
 #   curl -fsSL https://github.com/tend-sh/tend/releases/latest/download/install.sh | sh
 #
-# It downloads SHA256SUMS and the binary for this OS and CPU, checks the binary's SHA-256
-# against SHA256SUMS, and only then puts it in place, so a failed or tampered download never
-# replaces a working tend.
+# It downloads SHA256SUMS and the archive for this OS and CPU (tend-<version>-<platform>.tar.gz),
+# checks the archive's SHA-256 against SHA256SUMS, and only then unpacks it and puts `tend` in
+# place, so a failed or tampered download never replaces a working tend.
 #
 # Settings (environment):
 #   TEND_VERSION       the version to install, e.g. 0.2.0 (default: the latest release)
@@ -85,7 +85,7 @@ detect_platform() {
 		esac
 		;;
 	MINGW* | MSYS* | CYGWIN* | Windows_NT)
-		unsupported "Windows through this script; download tend-<version>-windows-x64.exe from $REPO_URL/releases"
+		unsupported "Windows through this script; download tend-<version>-windows-x64.zip from $REPO_URL/releases"
 		;;
 	*) unsupported "$os on $cpu" ;;
 	esac
@@ -141,10 +141,12 @@ main() {
 	trap 'rm -rf "$tmp"; [ -z "$staged" ] || rm -f "$staged"' EXIT
 	trap 'exit 1' HUP INT TERM
 
+	command -v tar >/dev/null 2>&1 || fail "tar is not installed, so the release archive cannot be unpacked"
+
 	download "$base/SHA256SUMS" "$tmp/SHA256SUMS"
 	# The latest release's file names are known only from its SHA256SUMS, so both cases read
 	# the name from there: a pinned version must match exactly, otherwise the platform suffix.
-	line=$(awk -v want="${version:+tend-$version-$platform}" -v suffix="-$platform" '
+	line=$(awk -v want="${version:+tend-$version-$platform.tar.gz}" -v suffix="-$platform.tar.gz" '
 		{ n = $2; sub(/^\*/, "", n) }
 		want != "" ? n == want : n ~ /^tend-[0-9A-Za-z.+-]+$/ && substr(n, length(n) - length(suffix) + 1) == suffix {
 			print $1, n; exit
@@ -154,22 +156,25 @@ main() {
 	name=${line#* }
 
 	say "Downloading $name from $base"
-	download "$base/$name" "$tmp/tend"
-	actual=$(sha256_of "$tmp/tend")
+	download "$base/$name" "$tmp/archive"
+	actual=$(sha256_of "$tmp/archive")
 	if [ "$actual" != "$expected" ]; then
 		fail "checksum mismatch for $name: SHA256SUMS says $expected, the download is $actual. Nothing was installed; the file is corrupt or was tampered with."
 	fi
+	mkdir "$tmp/unpacked"
+	tar -xzf "$tmp/archive" -C "$tmp/unpacked" tend || fail "could not unpack $name (tar failed)"
+	[ -f "$tmp/unpacked/tend" ] || fail "$name holds no tend executable"
 
 	mkdir -p "$dir" || fail "could not create $dir"
 	# Copied under a temporary name in the same folder, then renamed: the rename is atomic,
 	# so `tend` is always either the old file or the whole new one.
 	staged=$dir/.tend-install.$$
-	cp "$tmp/tend" "$staged" || fail "could not write to $dir"
+	cp "$tmp/unpacked/tend" "$staged" || fail "could not write to $dir"
 	chmod 755 "$staged"
 	mv -f "$staged" "$dir/tend" || fail "could not replace $dir/tend"
 	staged=
 
-	say "Installed $name to $dir/tend (SHA-256 verified)"
+	say "Installed tend from $name to $dir/tend (SHA-256 verified)"
 	if ! installed=$("$dir/tend" --version 2>&1); then
 		case $platform in
 		*-musl) hint=" On Alpine it needs: apk add libstdc++" ;;

@@ -1,15 +1,17 @@
+import { $ } from "bun";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { hostTarget } from "../../scripts/build-options";
+import { TARGETS, hostTarget, type Target } from "../../packaging/targets.mjs";
+import { packArchive } from "../../scripts/archive";
 import { VERSION } from "../../src/core/version";
 import { ROOT, requireBinary } from "../helpers/tend-cli";
 
 /**
  * scripts/install.sh against releases served from a temp folder over local HTTP. Stand-in
- * binaries are shell scripts that say which build they are; one release holds the real
- * dist/tend, to install and run it as a user would.
+ * binaries, packed as release archives, are shell scripts that say which build they are; one
+ * release holds the real dist/tend, to install and run it as a user would.
  */
 
 const INSTALLER = path.join(ROOT, "scripts", "install.sh");
@@ -33,8 +35,32 @@ function fakeBinary(platform: string): string {
   return `#!/bin/sh\necho "fake tend ${platform}"\n`;
 }
 
+function targetOf(platform: string): Target {
+  return TARGETS.find((t) => t.platform === platform)!;
+}
+
+/** `binary` (a path, or a script's text) packed as the release archive of `platform`, as build-all packs it. */
+async function archiveOf(platform: string, binary: string): Promise<Uint8Array> {
+  const dir = mkdtempSync(path.join(root, "pack-"));
+  let file = binary;
+  if (!binary.startsWith("/")) {
+    file = path.join(dir, "script");
+    writeFileSync(file, binary, { mode: 0o755 });
+  }
+  const archive = path.join(dir, "archive");
+  await packArchive(file, targetOf(platform), archive, { mtime: new Date(0), level: 1 });
+  return readFileSync(archive);
+}
+
+/** A gzipped tar that holds a file other than tend. */
+async function archiveWithoutTend(): Promise<Uint8Array> {
+  const dir = mkdtempSync(path.join(root, "pack-"));
+  writeFileSync(path.join(dir, "other"), fakeBinary("linux-x64"), { mode: 0o755 });
+  return new Uint8Array(await $`tar -C ${dir} -czf - other`.arrayBuffer());
+}
+
 /** Writes a release folder; `sums` (default: the files' own) becomes its SHA256SUMS. */
-function writeRelease(name: string, files: Record<string, string>, sums: Record<string, string> = files): void {
+function writeRelease(name: string, files: Record<string, string | Uint8Array>, sums: Record<string, string | Uint8Array> = files): void {
   const dir = path.join(root, "releases", name);
   mkdirSync(dir, { recursive: true });
   for (const [file, content] of Object.entries(files)) writeFileSync(path.join(dir, file), content);
@@ -44,8 +70,8 @@ function writeRelease(name: string, files: Record<string, string>, sums: Record<
 
 /** This machine as the installer should name it, or null where it has no build. */
 function hostPlatform(): string | null {
-  const platform = hostTarget().replace(/^bun-/, "");
-  return PLATFORMS.includes(platform) ? platform : null;
+  const platform = hostTarget()?.platform;
+  return platform && PLATFORMS.includes(platform) ? platform : null;
 }
 
 /** A PATH holding everything the current one does except the named commands. */
@@ -128,13 +154,19 @@ function expectNothingInstalled(r: Install): void {
   expect(readdirSync(r.tmp)).toEqual([]);
 }
 
-beforeAll(() => {
+const LINUX_X64_ARCHIVE = `tend-${FAKE_VERSION}-linux-x64.tar.gz`;
+
+beforeAll(async () => {
   root = mkdtempSync(path.join(os.tmpdir(), "tend-installer-"));
-  const files: Record<string, string> = { "install.sh": readFileSync(INSTALLER, "utf8") };
-  for (const p of PLATFORMS) files[`tend-${FAKE_VERSION}-${p}`] = fakeBinary(p);
-  files[`tend-${FAKE_VERSION}-windows-x64.exe`] = "MZ";
+  const files: Record<string, string | Uint8Array> = { "install.sh": readFileSync(INSTALLER, "utf8") };
+  for (const p of PLATFORMS) files[`tend-${FAKE_VERSION}-${p}.tar.gz`] = await archiveOf(p, fakeBinary(p));
+  // Never downloaded here: it only has to be listed, as in a real release.
+  files[`tend-${FAKE_VERSION}-windows-x64.zip`] = "PK";
   writeRelease("good", files);
-  writeRelease("tampered", { ...files, [`tend-${FAKE_VERSION}-linux-x64`]: `${fakeBinary("linux-x64")}echo tampered\n` }, files);
+  writeRelease("tampered", { ...files, [LINUX_X64_ARCHIVE]: await archiveOf("linux-x64", `${fakeBinary("linux-x64")}echo tampered\n`) }, files);
+  // Archives whose checksums match but that cannot give a tend: not gzip, and no tend inside.
+  writeRelease("not-gzip", { ...files, [LINUX_X64_ARCHIVE]: fakeBinary("linux-x64") });
+  writeRelease("no-tend", { ...files, [LINUX_X64_ARCHIVE]: await archiveWithoutTend() });
 
   server = Bun.serve({
     hostname: "127.0.0.1",
@@ -161,7 +193,7 @@ describe("a good download", () => {
       const tend = path.join(r.bin, "tend");
       expect(statSync(tend).mode & 0o777).toBe(0o755);
       expect(await runInstalled(tend)).toBe("fake tend linux-x64");
-      expect(r.stdout).toContain(`Installed tend-${FAKE_VERSION}-linux-x64 to ${tend}`);
+      expect(r.stdout).toContain(`Installed tend from ${LINUX_X64_ARCHIVE} to ${tend}`);
       expect(r.stdout).toContain(`export PATH="${r.bin}:$PATH"`);
       expect(readdirSync(r.bin)).toEqual(["tend"]);
       expect(readdirSync(r.tmp)).toEqual([]);
@@ -199,26 +231,22 @@ describe("a good download", () => {
   });
 
   test.skipIf(hostPlatform() === null)("installs the real tend for this machine, detected without test hooks", async () => {
-    const binary = requireBinary();
-    const name = `tend-${VERSION}-${hostPlatform()}`;
-    const dir = path.join(root, "releases", "real");
-    mkdirSync(dir);
-    symlinkSync(binary, path.join(dir, name));
-    writeFileSync(path.join(dir, "SHA256SUMS"), `${sha256(readFileSync(binary))}  ${name}\n`);
+    writeRelease("real", { [`tend-${VERSION}-${hostPlatform()}.tar.gz`]: await archiveOf(hostPlatform()!, requireBinary()) });
 
     const r = await install({ release: "real" });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(await runInstalled(path.join(r.bin, "tend"))).toStartWith(`${VERSION} (`);
     expect(r.stdout).toContain(`tend ${VERSION} (`);
-  });
+    // Packing and unpacking ~100 MB takes a few seconds on a busy machine.
+  }, 30_000);
 });
 
 describe("refused", () => {
   test("a tampered binary: checksum mismatch, nothing installed, no temp files left", async () => {
     const r = await install({ release: "tampered", env: LINUX_X64 });
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain(`checksum mismatch for tend-${FAKE_VERSION}-linux-x64`);
+    expect(r.stderr).toContain(`checksum mismatch for ${LINUX_X64_ARCHIVE}`);
     expect(r.stderr).toContain("Nothing was installed");
     expectNothingInstalled(r);
   });
@@ -231,6 +259,15 @@ describe("refused", () => {
     expect(readdirSync(first.bin)).toEqual(["tend"]);
     expect(await runInstalled(path.join(first.bin, "tend"))).toBe("fake tend linux-x64");
     expect(readdirSync(first.tmp)).toEqual([]);
+  });
+
+  test("an archive that is not gzip, or holds no tend: nothing installed", async () => {
+    const [notGzip, noTend] = await Promise.all([install({ release: "not-gzip", env: LINUX_X64 }), install({ release: "no-tend", env: LINUX_X64 })]);
+    for (const r of [notGzip, noTend]) {
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`tend install: could not unpack ${LINUX_X64_ARCHIVE} (tar failed)`);
+      expectNothingInstalled(r);
+    }
   });
 
   test("a pinned version the release does not have", async () => {
@@ -260,6 +297,6 @@ describe("refused", () => {
       expect(r.stderr).toStartWith("tend install: this platform is not supported: ");
       expectNothingInstalled(r);
     }
-    expect(results[3]!.stderr).toContain("windows-x64.exe");
+    expect(results[3]!.stderr).toContain("windows-x64.zip");
   });
 });
