@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { TARGETS, hostTarget, type Target } from "../../packaging/targets.mjs";
-import { packArchive } from "../../scripts/archive";
+import { hostTarget } from "../../packaging/targets.mjs";
 import { VERSION } from "../../src/core/version";
-import { ROOT, requireBinary } from "../helpers/tend-cli";
+import { archiveOf, hostArchive, serveFiles, writeRelease, type FileServer } from "../helpers/release-files";
+import { ROOT } from "../helpers/tend-cli";
 
 /**
  * scripts/install.sh against releases served from a temp folder over local HTTP. Stand-in
@@ -23,33 +23,17 @@ const HAS_SHASUM = Bun.which("shasum") !== null;
 if (!HAS_WGET) console.warn("installer.test: wget is not installed, so the wget download case is skipped");
 
 let root: string;
-let server: ReturnType<typeof Bun.serve>;
-/** The User-Agent of every request, to tell curl's downloads from wget's. */
-const agents: string[] = [];
-
-function sha256(data: string | Uint8Array): string {
-  return new Bun.CryptoHasher("sha256").update(data).digest("hex");
-}
+let server: FileServer;
 
 function fakeBinary(platform: string): string {
   return `#!/bin/sh\necho "fake tend ${platform}"\n`;
 }
 
-function targetOf(platform: string): Target {
-  return TARGETS.find((t) => t.platform === platform)!;
-}
-
-/** `binary` (a path, or a script's text) packed as the release archive of `platform`, as build-all packs it. */
-async function archiveOf(platform: string, binary: string): Promise<Uint8Array> {
-  const dir = mkdtempSync(path.join(root, "pack-"));
-  let file = binary;
-  if (!binary.startsWith("/")) {
-    file = path.join(dir, "script");
-    writeFileSync(file, binary, { mode: 0o755 });
-  }
-  const archive = path.join(dir, "archive");
-  await packArchive(file, targetOf(platform), archive, { mtime: new Date(0), level: 1 });
-  return readFileSync(archive);
+/** A stand-in binary (a script saying which build it is) packed as the release archive of `platform`. */
+async function fakeArchive(platform: string, script = fakeBinary(platform)): Promise<Uint8Array> {
+  const file = path.join(mkdtempSync(path.join(root, "script-")), "script");
+  writeFileSync(file, script, { mode: 0o755 });
+  return archiveOf(root, platform, file);
 }
 
 /** A gzipped tar that holds a file other than tend. */
@@ -59,13 +43,8 @@ async function archiveWithoutTend(): Promise<Uint8Array> {
   return new Uint8Array(await $`tar -C ${dir} -czf - other`.arrayBuffer());
 }
 
-/** Writes a release folder; `sums` (default: the files' own) becomes its SHA256SUMS. */
-function writeRelease(name: string, files: Record<string, string | Uint8Array>, sums: Record<string, string | Uint8Array> = files): void {
-  const dir = path.join(root, "releases", name);
-  mkdirSync(dir, { recursive: true });
-  for (const [file, content] of Object.entries(files)) writeFileSync(path.join(dir, file), content);
-  const lines = Object.entries(sums).map(([file, content]) => `${sha256(content)}  ${file}\n`);
-  writeFileSync(path.join(dir, "SHA256SUMS"), lines.join(""));
+function writeReleaseFolder(name: string, files: Record<string, string | Uint8Array>, sums?: Record<string, string | Uint8Array>): void {
+  writeRelease(path.join(root, "releases", name), files, sums);
 }
 
 /** This machine as the installer should name it, or null where it has no build. */
@@ -159,28 +138,19 @@ const LINUX_X64_ARCHIVE = `tend-${FAKE_VERSION}-linux-x64.tar.gz`;
 beforeAll(async () => {
   root = mkdtempSync(path.join(os.tmpdir(), "tend-installer-"));
   const files: Record<string, string | Uint8Array> = { "install.sh": readFileSync(INSTALLER, "utf8") };
-  for (const p of PLATFORMS) files[`tend-${FAKE_VERSION}-${p}.tar.gz`] = await archiveOf(p, fakeBinary(p));
+  for (const p of PLATFORMS) files[`tend-${FAKE_VERSION}-${p}.tar.gz`] = await fakeArchive(p);
   // Never downloaded here: it only has to be listed, as in a real release.
   files[`tend-${FAKE_VERSION}-windows-x64.zip`] = "PK";
-  writeRelease("good", files);
-  writeRelease("tampered", { ...files, [LINUX_X64_ARCHIVE]: await archiveOf("linux-x64", `${fakeBinary("linux-x64")}echo tampered\n`) }, files);
+  writeReleaseFolder("good", files);
+  writeReleaseFolder("tampered", { ...files, [LINUX_X64_ARCHIVE]: await fakeArchive("linux-x64", `${fakeBinary("linux-x64")}echo tampered\n`) }, files);
   // Archives whose checksums match but that cannot give a tend: not gzip, and no tend inside.
-  writeRelease("not-gzip", { ...files, [LINUX_X64_ARCHIVE]: fakeBinary("linux-x64") });
-  writeRelease("no-tend", { ...files, [LINUX_X64_ARCHIVE]: await archiveWithoutTend() });
-
-  server = Bun.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    async fetch(req) {
-      agents.push(req.headers.get("user-agent") ?? "");
-      const file = Bun.file(path.join(root, decodeURIComponent(new URL(req.url).pathname)));
-      return (await file.exists()) ? new Response(file) : new Response("not found\n", { status: 404 });
-    },
-  });
+  writeReleaseFolder("not-gzip", { ...files, [LINUX_X64_ARCHIVE]: fakeBinary("linux-x64") });
+  writeReleaseFolder("no-tend", { ...files, [LINUX_X64_ARCHIVE]: await archiveWithoutTend() });
+  server = serveFiles(root);
 });
 
 afterAll(async () => {
-  await server?.stop(true);
+  await server?.stop();
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
@@ -216,12 +186,13 @@ describe("a good download", () => {
   });
 
   test.skipIf(!HAS_WGET)("downloads with wget when curl is missing", async () => {
-    agents.length = 0;
+    const before = server.requests.length;
     const r = await install({ release: "good", env: { ...LINUX_X64, PATH: pathWithout("curl") } });
     expect(r.stderr).toBe("");
     expect(await runInstalled(path.join(r.bin, "tend"))).toBe("fake tend linux-x64");
-    expect(agents.length).toBe(2);
-    for (const agent of agents) expect(agent).toStartWith("Wget/");
+    const made = server.requests.slice(before);
+    expect(made.length).toBe(2);
+    for (const { agent } of made) expect(agent).toStartWith("Wget/");
   });
 
   test.skipIf(!HAS_SHASUM)("verifies with shasum when sha256sum is missing", async () => {
@@ -231,7 +202,8 @@ describe("a good download", () => {
   });
 
   test.skipIf(hostPlatform() === null)("installs the real tend for this machine, detected without test hooks", async () => {
-    writeRelease("real", { [`tend-${VERSION}-${hostPlatform()}.tar.gz`]: await archiveOf(hostPlatform()!, requireBinary()) });
+    const archive = (await hostArchive(root))!;
+    writeReleaseFolder("real", { [archive.name]: archive.bytes });
 
     const r = await install({ release: "real" });
     expect(r.stderr).toBe("");
