@@ -19,11 +19,12 @@ const commands: Record<string, Loader> = {
   restart: () => import("./commands/restart").then((m) => m.default),
   wait: () => import("./commands/wait").then((m) => m.default),
   run: () => import("./commands/run").then((m) => m.default),
+  check: () => import("./commands/check").then((m) => m.default),
   version: () => import("./commands/version").then((m) => m.default),
 };
 const aliases: Record<string, string> = { ps: "status" };
 /** Commands that take any number of names. */
-const variadic = new Set(["logs", "kill", "restart", "wait"]);
+const variadic = new Set(["logs", "kill", "restart", "wait", "start", "check"]);
 
 const root = defineCommand({
   meta: { name: "tend", version: VERSION, description: "Keeps processes running: a supervisor and background sessions" },

@@ -2,9 +2,13 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { CONFIG_FILE_NAMES, ConfigError, formatForFile, parseConfig } from "../core/config";
 import type { ProcessSpec } from "../core/process-spec";
+import { type RunChoices, planRun } from "../core/run-plan";
+import { readEnvFile } from "./env-input";
 
 export interface LoadedConfig {
   file: string;
+  /** `project` of the file, else the name of its folder. */
+  project: string;
   specs: ProcessSpec[];
 }
 
@@ -17,11 +21,16 @@ export function findConfig(dir: string): string | null {
   return null;
 }
 
+/** What `start` and `check` are asked for on top of the file; env files by path. */
+export type LoadChoices = Omit<RunChoices, "dotenv" | "inherited" | "project"> & { envFiles?: string[] };
+
 /**
- * Reads and validates a config file. Relative working directories are resolved against the
- * file's folder, so the supervisor never depends on where it was started from.
+ * Reads and validates a config file, then what would run of it: the .env next to it and any
+ * --env-file, each process's PORT, the selection and formation. Relative working directories
+ * are resolved against the file's folder, so the supervisor never depends on where it was
+ * started from.
  */
-export function loadConfig(file: string): LoadedConfig {
+export function loadConfig(file: string, choices: LoadChoices = {}): LoadedConfig {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -31,9 +40,15 @@ export function loadConfig(file: string): LoadedConfig {
     throw new ConfigError(`cannot read the config: ${why}`, { file });
   }
   const base = path.dirname(path.resolve(file));
-  const specs = parseConfig(text, formatForFile(file), file).map((spec) => ({
+  const parsed = parseConfig(text, formatForFile(file), file);
+  const dotenv = Object.assign(
+    readEnvFile(path.join(base, ".env"), { optional: true }),
+    ...(choices.envFiles ?? []).map((f) => readEnvFile(f)),
+  );
+  const project = parsed.project ?? path.basename(base);
+  const specs = planRun(parsed.specs, { ...choices, dotenv, inherited: process.env, project }).map((spec) => ({
     ...spec,
     cwd: path.resolve(base, spec.cwd ?? "."),
   }));
-  return { file, specs };
+  return { file, project, specs };
 }

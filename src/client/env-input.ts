@@ -1,44 +1,16 @@
 import { readFileSync } from "node:fs";
+import { parseEnvFile } from "../core/dotenv";
 import { UsageError } from "../core/errors";
 
-const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** `KEY=VALUE` from `-e`; anything else is a usage error naming the bad argument. */
-export function parseEnvAssignment(arg: string): [string, string] {
-  const eq = arg.indexOf("=");
-  const key = eq === -1 ? "" : arg.slice(0, eq);
-  if (eq === -1 || !KEY.test(key)) {
-    throw new UsageError(`-e ${arg}: expected KEY=VALUE`, 'e.g. -e PORT=3000; -e KEY= sets an empty value');
-  }
-  return [key, arg.slice(eq + 1)];
-}
-
-/**
- * A dotenv-style file: `KEY=VALUE` lines, `#` comments, optional `export `, values optionally
- * in single or double quotes (double quotes understand \n, \t, \" and \\).
- */
-export function readEnvFile(file: string): Record<string, string> {
+/** The variables of a dotenv file; a missing file is an error unless `optional` (a project's .env). */
+export function readEnvFile(file: string, { optional = false } = {}): Record<string, string> {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`--env-file ${file}: ${code === "ENOENT" ? "no such file" : (error as Error).message}`);
+    if (code === "ENOENT" && optional) return {};
+    throw new UsageError(`${file}: ${code === "ENOENT" ? "no such file" : (error as Error).message}`);
   }
-  const env: Record<string, string> = {};
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === "" || line.startsWith("#")) return;
-    const body = line.startsWith("export ") ? line.slice(7).trimStart() : line;
-    const eq = body.indexOf("=");
-    const key = eq === -1 ? "" : body.slice(0, eq).trim();
-    if (!KEY.test(key)) throw new UsageError(`--env-file ${file}:${i + 1}: expected KEY=VALUE, got "${raw}"`);
-    let value = body.slice(eq + 1).trim();
-    if (value.length >= 2 && value.startsWith("'") && value.endsWith("'")) value = value.slice(1, -1);
-    else if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
-      value = value.slice(1, -1).replace(/\\([nt"\\])/g, (_, c: string) => ({ n: "\n", t: "\t", '"': '"', "\\": "\\" })[c]!);
-    }
-    env[key] = value;
-  });
-  return env;
+  return parseEnvFile(text, file);
 }

@@ -2,6 +2,7 @@ import * as v from "valibot";
 import { didYouMean } from "./did-you-mean";
 import { formatDuration } from "./duration";
 import { DEFAULT_PROBE_HOST, PROBE_DEFAULTS, type ProbeCheck, type ProbeSpec } from "./probe-spec";
+import { OWN_PORT } from "./run-plan";
 import { type ProcessSpec, SIGNAL_NAMES, WORKER_DEFAULTS, normaliseSignal } from "./process-spec";
 import { DEFAULT_PERMISSION_MODE } from "./sandbox-settings";
 import {
@@ -162,13 +163,16 @@ const CHECK_OPTIONS = { status: "http", host: "port" } as const;
 
 const readyChoice = `one of ${READY_CHECKS.join(", ")}`;
 
-const ReadyTable = v.pipe(
+const ReadyTableOnly = v.pipe(
   table(
     {
       http: field(HttpUrl, "Ready when a GET of this URL answers with a status in status (redirects are not followed).", {
         examples: ["http://127.0.0.1:3000/health"],
       }),
-      port: field(Port, "Ready when a TCP connection to host:port succeeds."),
+      port: field(
+        v.union([Port, v.pipe(v.literal("$PORT"), v.transform(() => OWN_PORT))], expected('a whole number from 1 to 65535, or "$PORT"')),
+        'Ready when a TCP connection to host:port succeeds. "$PORT" is the process\'s own PORT.',
+      ),
       log: field(v.pipe(LogPattern, v.metadata({ format: "regex" })), "Ready when a line of the process's output matches this regular expression.", {
         examples: ["listening on"],
       }),
@@ -222,6 +226,18 @@ const ReadyTable = v.pipe(
   })),
 );
 
+/** A table, or "port": ready when the process's own PORT takes connections. */
+const Ready = v.union(
+  [
+    v.pipe(
+      v.literal("port"),
+      v.transform((): ProbeSpec => ({ check: { kind: "port", host: DEFAULT_PROBE_HOST, port: OWN_PORT }, ...PROBE_DEFAULTS })),
+    ),
+    ReadyTableOnly,
+  ],
+  expected(`"port" or a table with ${readyChoice}`),
+);
+
 function probeCheck(ready: { http?: string; port?: number; log?: string; cmd?: string; status?: number[]; host?: string }): ProbeCheck {
   if (ready.http !== undefined) return { kind: "http", url: ready.http, statuses: ready.status ?? null };
   if (ready.port !== undefined) return { kind: "port", host: ready.host ?? DEFAULT_PROBE_HOST, port: ready.port };
@@ -265,7 +281,7 @@ const StopSignal = v.pipe(
 const SANDBOX_OPTIONS = ["permission_mode", "allow_net"] as const;
 
 export const PROCESS_FIELDS = [
-  "command", "cwd", "env", "restart", "backoff", "min_uptime", "max_rapid_failures", "park_exit_codes",
+  "command", "cwd", "env", "port", "restart", "backoff", "min_uptime", "max_rapid_failures", "park_exit_codes",
   "stop_signal", "stop_grace", "tty", "log", "ready", "depends_on", "sandbox", "permission_mode", "allow_net",
 ] as const;
 
@@ -275,6 +291,7 @@ export const ProcessTable = v.pipe(
       command: Command,
       cwd: field(nonEmptyString("a directory"), "Working directory, relative to the config file's directory."),
       env: v.optional(EnvTable),
+      port: field(Port, "The process's PORT, instead of the one tend hands out (5000, 5100, … in file order)."),
       restart: fieldOr(RestartMode, DEFAULTS.restart.mode, "When to restart the process after it exits."),
       backoff: v.optional(BackoffTable),
       min_uptime: fieldOr(
@@ -296,7 +313,7 @@ export const ProcessTable = v.pipe(
       stop_grace: fieldOr(Duration, formatDuration(DEFAULTS.graceMs), "How long to wait after the stop signal before SIGKILL."),
       tty: fieldOr(boolean, DEFAULTS.tty, "Run the process on a pseudo-terminal."),
       log: v.optional(LogTable, {}),
-      ready: v.optional(ReadyTable),
+      ready: v.optional(Ready),
       depends_on: v.optional(DependsOn),
       sandbox: fieldOr(boolean, false, "Run the process confined with bubblewrap (Linux): read-only filesystem, private /tmp, no network."),
       permission_mode: field(
@@ -307,6 +324,11 @@ export const ProcessTable = v.pipe(
     } satisfies Record<(typeof PROCESS_FIELDS)[number], unknown>,
     { what: "a table of fields", missing: "missing; expected a string (run with sh -c) or an array of strings (argv)" },
   ),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (dataset.typed && dataset.value.port !== undefined && dataset.value.env?.PORT !== undefined) {
+      addIssue({ message: "give port or env.PORT, not both", path: fieldIssue(dataset.value, "port") });
+    }
+  }),
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed || dataset.value.sandbox) return;
     for (const option of SANDBOX_OPTIONS) {
@@ -320,7 +342,7 @@ export const ProcessTable = v.pipe(
       command: typeof p.command === "string" ? ["sh", "-c", p.command] : [...p.command],
       shell,
       ...(p.cwd === undefined ? {} : { cwd: p.cwd }),
-      env: p.env ?? {},
+      env: p.port === undefined ? (p.env ?? {}) : { ...p.env, PORT: String(p.port) },
       restart: {
         mode: p.restart,
         initialBackoffMs: p.backoff?.initial ?? DEFAULTS.restart.initialBackoffMs,
@@ -342,7 +364,13 @@ export const ProcessTable = v.pipe(
   }),
 );
 
-export const TOP_LEVEL_FIELDS = ["$schema", "processes"] as const;
+export const TOP_LEVEL_FIELDS = ["$schema", "project", "processes"] as const;
+
+export interface ParsedConfig {
+  /** As the file names it; the caller defaults it to the name of the config's folder. */
+  project?: string;
+  specs: ProcessSpec[];
+}
 
 /** The whole file; `example` shows, in the file's own format, what a process entry looks like. */
 export function configFileSchema(example: string) {
@@ -350,6 +378,7 @@ export function configFileSchema(example: string) {
     table(
       {
         $schema: field(v.string(expected("a string")), "The schema this file follows, for editors."),
+        project: field(ProcessName, "The project these processes belong to. Default: the name of the config's folder."),
         processes: v.pipe(
           recordOf(ProcessName, ProcessTable, expected("a table with one entry per process")),
           v.minEntries(1, `no processes defined; expected at least one entry under "processes", e.g. ${example}`),
@@ -364,6 +393,9 @@ export function configFileSchema(example: string) {
     ),
     v.title("tend configuration"),
     v.description("The processes tend supervises: tend.toml, tend.yaml or tend.json. Every field but command is optional."),
-    v.transform((file) => Object.entries(file.processes).map(([name, spec]): ProcessSpec => ({ name, ...spec }))),
+    v.transform((file): ParsedConfig => ({
+      ...(file.project === undefined ? {} : { project: file.project }),
+      specs: Object.entries(file.processes).map(([name, spec]): ProcessSpec => ({ name, ...spec })),
+    })),
   );
 }

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { configFileSchema } from "./config-schema";
+import { type ParsedConfig, configFileSchema } from "./config-schema";
 import { type KeyEntry, SEQUENCE, type TreeFormat, keyEntries, locate, parseTree, splitLines, syntaxErrorLine } from "./config-positions";
 import { findCycle } from "./dependencies";
 import { didYouMean } from "./did-you-mean";
@@ -71,10 +71,10 @@ export function formatForFile(fileName: string): ConfigFormat {
   );
 }
 
-export function parseConfig(text: string, format: ConfigFormat, file: string): ProcessSpec[] {
+export function parseConfig(text: string, format: ConfigFormat, file: string): ParsedConfig {
   // An editor's byte-order mark is invisible to the user, so never make it their error.
   const source = text.startsWith("\uFEFF") ? text.slice(1) : text;
-  if (format === "procfile") return parseProcfile(source, file);
+  if (format === "procfile") return { specs: parseProcfile(source, file) };
   return new TreeReader(source, format, file).read();
 }
 
@@ -151,7 +151,7 @@ class TreeReader {
     private readonly file: string,
   ) {}
 
-  read(): ProcessSpec[] {
+  read(): ParsedConfig {
     const root = this.parseDocument();
     if (root === null || root === undefined) {
       this.fail(`the file is empty; expected a "processes" table, e.g. ${EXAMPLE[this.format]}`);
@@ -163,7 +163,7 @@ class TreeReader {
     this.rejectReservedKeys(root);
     const result = v.safeParse(configFileSchema(EXAMPLE[this.format]), root, { abortEarly: false });
     if (!result.success) throw this.errorFor(chooseIssue(result.issues));
-    this.checkDependencies(result.output);
+    this.checkDependencies(result.output.specs);
     return result.output;
   }
 

@@ -1,4 +1,5 @@
-export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+// A leading "_" is fine, as foreman takes it; a leading "." or "-" would read as a hidden file or a flag.
+export const NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,62}$/;
 
 const MAX_NAME = 63;
 const MAX_DERIVED = 40;
@@ -7,7 +8,7 @@ const MAX_DERIVED = 40;
 export function nameProblem(name: string): string | null {
   if (name === "") return "name is empty";
   if (name.length > MAX_NAME) return `name is longer than ${MAX_NAME} characters`;
-  if (!/^[A-Za-z0-9]/.test(name)) return "name must start with a letter or digit";
+  if (!/^[A-Za-z0-9_]/.test(name)) return 'name must start with a letter, a digit or "_"';
   if (!NAME_PATTERN.test(name)) return 'name may only contain letters, digits, ".", "_" and "-"';
   return null;
 }

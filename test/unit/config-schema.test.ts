@@ -9,6 +9,9 @@ import { parseDuration, parseSize } from "../../src/core/duration";
 import { DEFAULT_PROBE_HOST, PROBE_DEFAULTS } from "../../src/core/probe-spec";
 import { WORKER_DEFAULTS } from "../../src/core/process-spec";
 
+/** The processes of a config, without its project. */
+const specsOf = (...args: Parameters<typeof parseConfig>) => parseConfig(...args).specs;
+
 type Json = any;
 
 const generated = configJsonSchema();
@@ -57,14 +60,18 @@ describe("schema/tend.schema.json", () => {
           .filter(([, node]) => node.default !== undefined || node.properties)
           .map(([key, node]) => [key, node.properties ? defaultsOf(node.properties) : node.default]),
       );
-    const { ready: readyDefaults, ...documented } = defaultsOf(processProps);
-    const [spec] = parseConfig(JSON.stringify({ processes: { web: { command: "x", ...documented } } }), "json", "tend.json");
+    const documented = defaultsOf(processProps);
+    // ready is "port" or a table
+    const [bare, table] = processProps.ready.anyOf;
+    expect(bare).toEqual({ const: "port" });
+    const readyDefaults = defaultsOf(table.properties);
+    const [spec] = specsOf(JSON.stringify({ processes: { web: { command: "x", ...documented } } }), "json", "tend.json");
     const { name, command, shell, ...rest } = spec!;
     expect(rest).toEqual({ ...WORKER_DEFAULTS });
 
     // A probe has no default check, so one is added to see the defaults of the rest.
     const { host, ...timing } = readyDefaults;
-    const [withProbe] = parseConfig(JSON.stringify({ processes: { web: { command: "x", ready: { port: 5432, host, ...timing } } } }), "json", "tend.json");
+    const [withProbe] = specsOf(JSON.stringify({ processes: { web: { command: "x", ready: { port: 5432, host, ...timing } } } }), "json", "tend.json");
     expect(withProbe!.ready).toEqual({ check: { kind: "port", host: DEFAULT_PROBE_HOST, port: 5432 }, ...PROBE_DEFAULTS });
   });
 

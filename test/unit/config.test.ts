@@ -10,9 +10,12 @@ import { closest } from "../../src/core/did-you-mean";
 import { TendError } from "../../src/core/errors";
 import { type ProcessSpec, SESSION_DEFAULTS, WORKER_DEFAULTS } from "../../src/core/process-spec";
 
+/** The processes of a config, without its project. */
+const specsOf = (...args: Parameters<typeof parseConfig>) => parseConfig(...args).specs;
+
 function configError(text: string, format: ConfigFormat, file = defaultFile(format)): ConfigError {
   try {
-    parseConfig(text, format, file);
+    specsOf(text, format, file);
   } catch (error) {
     if (error instanceof ConfigError) return error;
     throw error;
@@ -167,9 +170,9 @@ const FULL_SPECS: ProcessSpec[] = [
 
 describe("valid files", () => {
   test("TOML, YAML and JSON with every field give the same specs", () => {
-    expect(parseConfig(FULL_TOML, "toml", "tend.toml")).toEqual(FULL_SPECS);
-    expect(parseConfig(FULL_YAML, "yaml", "tend.yaml")).toEqual(FULL_SPECS);
-    expect(parseConfig(FULL_JSON, "json", "tend.json")).toEqual(FULL_SPECS);
+    expect(specsOf(FULL_TOML, "toml", "tend.toml")).toEqual(FULL_SPECS);
+    expect(specsOf(FULL_YAML, "yaml", "tend.yaml")).toEqual(FULL_SPECS);
+    expect(specsOf(FULL_JSON, "json", "tend.json")).toEqual(FULL_SPECS);
   });
 
   test("all four formats agree on shell commands with defaults", () => {
@@ -184,7 +187,7 @@ describe("valid files", () => {
       ["procfile", "web: bun server.ts --port 3000\nworker.1: python3 -m jobs\n"],
     ];
     for (const [format, text] of sources) {
-      expect(parseConfig(text, format, defaultFile(format))).toEqual(expected);
+      expect(specsOf(text, format, defaultFile(format))).toEqual(expected);
     }
   });
 
@@ -197,7 +200,7 @@ web.env.PORT = "3000"
 [processes.web.log]
 max_files = 2
 `;
-    const [web] = parseConfig(text, "toml", "tend.toml");
+    const [web] = specsOf(text, "toml", "tend.toml");
     expect(web?.env).toEqual({ PORT: "3000" });
     expect(web?.log).toEqual({ maxBytes: 10 * 1024 * 1024, maxFiles: 2 });
   });
@@ -212,7 +215,7 @@ processes:
     <<: *base
     command: bun api.ts
 `;
-    const [, api] = parseConfig(text, "yaml", "tend.yaml");
+    const [, api] = specsOf(text, "yaml", "tend.yaml");
     expect(api?.command).toEqual(["sh", "-c", "bun api.ts"]);
     expect(api?.restart.mode).toBe("on-failure");
   });
@@ -225,25 +228,25 @@ min_uptime = 0
 stop_signal = "HUP"
 log = { max_size = 4096 }
 `;
-    const [web] = parseConfig(text, "toml", "tend.toml");
+    const [web] = specsOf(text, "toml", "tend.toml");
     expect(web?.restart.minUptimeMs).toBe(0);
     expect(web?.stopSignal).toBe("SIGHUP");
     expect(web?.log.maxBytes).toBe(4096);
   });
 
   test("an empty park_exit_codes turns parking on exit code off", () => {
-    const [web] = parseConfig('[processes.web]\ncommand = "x"\npark_exit_codes = []\n', "toml", "tend.toml");
+    const [web] = specsOf('[processes.web]\ncommand = "x"\npark_exit_codes = []\n', "toml", "tend.toml");
     expect(web?.restart.parkExitCodes).toEqual([]);
   });
 
   test("a byte-order mark and CRLF line endings are fine", () => {
-    const [web] = parseConfig('\uFEFF[processes.web]\r\ncommand = "x"\r\n', "toml", "tend.toml");
+    const [web] = specsOf('\uFEFF[processes.web]\r\ncommand = "x"\r\n', "toml", "tend.toml");
     expect(web?.command).toEqual(["sh", "-c", "x"]);
-    expect(parseConfig('\uFEFF{"processes": {"web": {"command": "x"}}}', "json", "tend.json")).toHaveLength(1);
+    expect(specsOf('\uFEFF{"processes": {"web": {"command": "x"}}}', "json", "tend.json")).toHaveLength(1);
   });
 
   test("specs never share the defaults' objects", () => {
-    const [a, b] = parseConfig('[processes.a]\ncommand = "x"\n[processes.b]\ncommand = "y"\n', "toml", "tend.toml");
+    const [a, b] = specsOf('[processes.a]\ncommand = "x"\n[processes.b]\ncommand = "y"\n', "toml", "tend.toml");
     a!.restart.parkExitCodes.push(1);
     a!.log.maxFiles = 9;
     a!.env.X = "1";
@@ -258,7 +261,7 @@ log = { max_size = 4096 }
       'tend.json:1: process "web": field "env": the variable name "__proto__" is reserved',
     );
     expect(message('[processes.constructor]\ncommand = "x"\n', "toml")).toBe('tend.toml:1: process "constructor": the name "constructor" is reserved');
-    expect(Object.getPrototypeOf(parseConfig('{"processes": {"web": {"command": "x"}}}', "json", "tend.json")[0]!.env)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(specsOf('{"processes": {"web": {"command": "x"}}}', "json", "tend.json")[0]!.env)).toBe(Object.prototype);
   });
 });
 
@@ -369,10 +372,10 @@ describe("the file's shape", () => {
 
   test("unknown top-level keys, with a suggestion", () => {
     expect(message('[process.web]\ncommand = "x"\n', "toml")).toBe(
-      'tend.toml:1: field "process": unknown (did you mean "processes"?); known top-level keys are $schema, processes',
+      'tend.toml:1: field "process": unknown (did you mean "processes"?); known top-level keys are $schema, project, processes',
     );
     expect(message('processes:\n  web:\n    command: x\nversion: 2\n', "yaml")).toBe(
-      'tend.yaml:4: field "version": unknown; known top-level keys are $schema, processes',
+      'tend.yaml:4: field "version": unknown; known top-level keys are $schema, project, processes',
     );
   });
 });
@@ -382,8 +385,8 @@ describe("process names", () => {
     expect(message('[processes.web]\ncommand = "x"\n\n[processes."my app"]\ncommand = "y"\n', "toml")).toBe(
       'tend.toml:4: process "my app": name may only contain letters, digits, ".", "_" and "-"',
     );
-    expect(message("processes:\n  _web:\n    command: x\n", "yaml")).toBe(
-      'tend.yaml:2: process "_web": name must start with a letter or digit',
+    expect(message("processes:\n  .web:\n    command: x\n", "yaml")).toBe(
+      'tend.yaml:2: process ".web": name must start with a letter, a digit or "_"',
     );
   });
 
@@ -417,7 +420,7 @@ describe("process names", () => {
 describe("fields", () => {
   test("unknown field with a typo suggestion", () => {
     expect(message('[processes.web]\ncomand = "bun server.ts"\n', "toml")).toBe(
-      'tend.toml:2: process "web": field "comand": unknown (did you mean "command"?); known fields are command, cwd, env, restart, backoff, min_uptime, max_rapid_failures, park_exit_codes, stop_signal, stop_grace, tty, log, ready, depends_on, sandbox, permission_mode, allow_net',
+      'tend.toml:2: process "web": field "comand": unknown (did you mean "command"?); known fields are command, cwd, env, port, restart, backoff, min_uptime, max_rapid_failures, park_exit_codes, stop_signal, stop_grace, tty, log, ready, depends_on, sandbox, permission_mode, allow_net',
     );
     expect(message("processes:\n  web:\n    command: x\n    stopSignal: TERM\n", "yaml")).toStartWith(
       'tend.yaml:4: process "web": field "stopSignal": unknown (did you mean "stop_signal"?); known fields are command,',
@@ -426,7 +429,7 @@ describe("fields", () => {
 
   test("unknown field without a suggestion", () => {
     expect(message('[processes.web]\ncommand = "x"\nhealthcheck = "/"\n', "toml")).toBe(
-      'tend.toml:3: process "web": field "healthcheck": unknown; known fields are command, cwd, env, restart, backoff, min_uptime, max_rapid_failures, park_exit_codes, stop_signal, stop_grace, tty, log, ready, depends_on, sandbox, permission_mode, allow_net',
+      'tend.toml:3: process "web": field "healthcheck": unknown; known fields are command, cwd, env, port, restart, backoff, min_uptime, max_rapid_failures, park_exit_codes, stop_signal, stop_grace, tty, log, ready, depends_on, sandbox, permission_mode, allow_net',
     );
   });
 
@@ -489,7 +492,7 @@ describe("fields", () => {
       'tend.yaml:5: process "web": field "restart": expected one of "always", "on-failure", "no", got "sometimes"',
     );
     // YAML 1.2: "no" is a string, so it is a restart mode, not false.
-    expect(parseConfig("processes:\n  web:\n    command: x\n    restart: no\n", "yaml", "tend.yaml")[0]?.restart.mode).toBe(
+    expect(specsOf("processes:\n  web:\n    command: x\n    restart: no\n", "yaml", "tend.yaml")[0]?.restart.mode).toBe(
       "no",
     );
     expect(message("[processes.web]\ncommand = \"x\"\nrestart = false\n", "toml")).toBe(
@@ -633,7 +636,7 @@ env = { A = {} }
 
 describe("ready", () => {
   const ready = (table: string) => `[processes.web]\ncommand = "x"\nready = ${table}\n`;
-  const probeOf = (table: string) => parseConfig(ready(table), "toml", "tend.toml")[0]!.ready;
+  const probeOf = (table: string) => specsOf(ready(table), "toml", "tend.toml")[0]!.ready;
 
   test("each kind of check, with the defaults filled in", () => {
     const timing = { intervalMs: 100, attemptTimeoutMs: 1000, timeoutMs: 60_000 };
@@ -653,7 +656,7 @@ describe("ready", () => {
   });
 
   test("a process without ready has no probe", () => {
-    expect("ready" in parseConfig('[processes.web]\ncommand = "x"\n', "toml", "tend.toml")[0]!).toBe(false);
+    expect("ready" in specsOf('[processes.web]\ncommand = "x"\n', "toml", "tend.toml")[0]!).toBe(false);
   });
 
   test("exactly one check", () => {
@@ -664,7 +667,7 @@ describe("ready", () => {
       'tend.toml:3: process "web": field "ready.port": expected only one of http, port, log, cmd, got http and port',
     );
     expect(message(ready('"http://x/"'), "toml")).toBe(
-      'tend.toml:3: process "web": field "ready": expected a table with one of http, port, log, cmd, got "http://x/"',
+      'tend.toml:3: process "web": field "ready": expected "port" or a table with one of http, port, log, cmd, got "http://x/"',
     );
     expect(message(ready('{ tcp = 80 }'), "toml")).toStartWith(
       'tend.toml:3: process "web": field "ready.tcp": unknown; known fields are http, port, log, cmd, status, host,',
@@ -697,7 +700,7 @@ describe("ready", () => {
       'tend.toml:3: process "web": field "ready.port": expected a whole number from 1 to 65535, got 0',
     );
     expect(message(ready('{ port = "5432" }'), "toml")).toBe(
-      'tend.toml:3: process "web": field "ready.port": expected a whole number from 1 to 65535, got "5432"',
+      'tend.toml:3: process "web": field "ready.port": expected a whole number from 1 to 65535, or "$PORT", got "5432"',
     );
     expect(message(ready('{ log = "up", host = "db" }'), "toml")).toBe(
       'tend.toml:3: process "web": field "ready.host": applies to a port probe only',
@@ -735,7 +738,7 @@ describe("ready", () => {
 
 describe("depends_on", () => {
   const dependsOf = (text: string) =>
-    Object.fromEntries(parseConfig(text, "toml", "tend.toml").map((s) => [s.name, s.dependsOn]));
+    Object.fromEntries(specsOf(text, "toml", "tend.toml").map((s) => [s.name, s.dependsOn]));
 
   test("a list waits for each to be ready; a table names the condition", () => {
     const text = `
@@ -761,9 +764,9 @@ depends_on = { db = "ready", migrate = "completed", cache = "started" }
 
   test("YAML and JSON read the same", () => {
     const yaml = "processes:\n  db:\n    command: db\n  web:\n    command: web\n    depends_on:\n      db: started\n";
-    expect(parseConfig(yaml, "yaml", "tend.yaml")[1]!.dependsOn).toEqual({ db: "started" });
+    expect(specsOf(yaml, "yaml", "tend.yaml")[1]!.dependsOn).toEqual({ db: "started" });
     const json = '{"processes": {"web": {"command": "web", "depends_on": ["db"]}, "db": {"command": "db"}}}';
-    expect(parseConfig(json, "json", "tend.json")[0]!.dependsOn).toEqual({ db: "ready" });
+    expect(specsOf(json, "json", "tend.json")[0]!.dependsOn).toEqual({ db: "ready" });
   });
 
   test("an unknown name, with a suggestion", () => {
@@ -861,7 +864,7 @@ describe("Procfile", () => {
       "proxy: curl http://localhost:8080/ # not a comment",
       "",
     ].join("\r\n");
-    expect(parseConfig(text, "procfile", "Procfile")).toEqual([
+    expect(specsOf(text, "procfile", "Procfile")).toEqual([
       { name: "web", command: ["sh", "-c", "bun server.ts --listen 0.0.0.0:3000"], shell: true, ...WORKER_DEFAULTS },
       { name: "worker", command: ["sh", "-c", "python3 -m jobs"], shell: true, ...WORKER_DEFAULTS },
       {
@@ -913,11 +916,11 @@ describe("Procfile", () => {
 
 describe("sandbox", () => {
   test("sandbox = true confines with workspace-write by default; its options need it", () => {
-    const [on] = parseConfig('[processes.a]\ncommand = "x"\nsandbox = true\n', "toml", "tend.toml");
+    const [on] = specsOf('[processes.a]\ncommand = "x"\nsandbox = true\n', "toml", "tend.toml");
     expect(on!.sandbox).toEqual({ mode: "workspace-write", allowNet: false });
-    const [ro] = parseConfig('[processes.a]\ncommand = "x"\nsandbox = true\npermission_mode = "read-only"\nallow_net = true\n', "toml", "tend.toml");
+    const [ro] = specsOf('[processes.a]\ncommand = "x"\nsandbox = true\npermission_mode = "read-only"\nallow_net = true\n', "toml", "tend.toml");
     expect(ro!.sandbox).toEqual({ mode: "read-only", allowNet: true });
-    const [off] = parseConfig('[processes.a]\ncommand = "x"\n', "toml", "tend.toml");
+    const [off] = specsOf('[processes.a]\ncommand = "x"\n', "toml", "tend.toml");
     expect(off!.sandbox).toBeUndefined();
     expect(message('[processes.a]\ncommand = "x"\npermission_mode = "read-only"\n', "toml")).toBe(
       'tend.toml:3: process "a": field "permission_mode": applies only with sandbox = true',

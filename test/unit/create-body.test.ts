@@ -35,10 +35,10 @@ describe("parseCreateBody", () => {
   });
 
   test("names follow the one rule, so none reaches outside the state folder", () => {
-    expect(refusal({ name: "../../etc/passwd" })).toBe("processes[0].name: name must start with a letter or digit");
+    expect(refusal({ name: "../../etc/passwd" })).toBe('processes[0].name: name must start with a letter, a digit or "_"');
     expect(refusal({ name: "web/../../x" })).toBe('processes[0].name: name may only contain letters, digits, ".", "_" and "-"');
     expect(refusal({ name: "" })).toBe("processes[0].name: name is empty");
-    expect(refusal({ dependsOn: { "../x": "ready" } })).toBe("processes[0].dependsOn.../x: name must start with a letter or digit");
+    expect(refusal({ dependsOn: { "../x": "ready" } })).toBe('processes[0].dependsOn.../x: name must start with a letter, a digit or "_"');
   });
 
   test("signals are the full names tend knows", () => {

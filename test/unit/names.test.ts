@@ -14,8 +14,9 @@ describe("nameProblem", () => {
   test("says why a name is invalid", () => {
     expect(nameProblem("")).toBe("name is empty");
     expect(nameProblem("a".repeat(64))).toBe("name is longer than 63 characters");
-    expect(nameProblem("-api")).toBe("name must start with a letter or digit");
-    expect(nameProblem("_api")).toBe("name must start with a letter or digit");
+    expect(nameProblem("-api")).toBe('name must start with a letter, a digit or "_"');
+    // foreman takes Procfile names such as _helper
+    expect(nameProblem("_api")).toBeNull();
     expect(nameProblem("my api")).toBe('name may only contain letters, digits, ".", "_" and "-"');
     expect(nameProblem("a/b")).toBe('name may only contain letters, digits, ".", "_" and "-"');
     expect(nameProblem("näme")).toBe('name may only contain letters, digits, ".", "_" and "-"');

@@ -1,4 +1,7 @@
+import path from "node:path";
 import type { ArgsDef } from "citty";
+import { type LoadChoices, findConfig } from "../../client/config-file";
+import { parseDuration } from "../../core/duration";
 import { UsageError } from "../../core/errors";
 import type { ProbeFlags } from "../../core/probe-flags";
 import { DEFAULT_PERMISSION_MODE, type PermissionMode, type SandboxSettings } from "../../core/sandbox-settings";
@@ -88,4 +91,48 @@ export function sandboxOf(args: Record<string, unknown>): SandboxSettings | unde
     return undefined;
   }
   return { mode: (args["permission-mode"] as PermissionMode | undefined) ?? DEFAULT_PERMISSION_MODE, allowNet: args["allow-net"] === true };
+}
+
+/** Which config, and what of it to run: shared by start and check. */
+export const runPlanArgs = {
+  dir: { type: "string", description: "Working directory and where to look for the config (default: current directory)" },
+  config: { type: "string", alias: "f", description: "Config file to use instead of looking in --dir" },
+  "env-file": { type: "string", description: "Also load variables from this KEY=VALUE file, after the project's .env (repeatable)" },
+  port: { type: "string", description: "First PORT handed out: each process gets base + 100 in file order (default: 5000)" },
+  formation: { type: "string", alias: "m", description: "How many of each process to run, e.g. web=2,worker=1 (as web.1, web.2 …)" },
+  grace: { type: "string", description: "How long every process gets to stop before SIGKILL, instead of its stop_grace" },
+} as const satisfies ArgsDef;
+
+/** The config file named by --config, else the first one found in --dir. */
+export function configFileOf(args: { dir?: string; config?: string }): string {
+  if (args.config) return path.resolve(args.config);
+  const dir = path.resolve(args.dir ?? ".");
+  const found = findConfig(dir);
+  if (found) return found;
+  throw new UsageError(
+    `no tend.toml, tend.yaml, tend.json or Procfile in ${dir}`,
+    "write one as in examples/demo/tend.toml, pass --config FILE, or give a command: tend start -- cmd args",
+  );
+}
+
+export function runChoicesOf(args: Record<string, unknown> & { _?: string[] }, rawArgs: string[]): LoadChoices {
+  const port = args.port === undefined ? undefined : Number(args.port);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) {
+    throw new UsageError(`--port: expected a port from 1 to 65535, got "${args.port}"`);
+  }
+  let graceMs: number | undefined;
+  if (typeof args.grace === "string") {
+    try {
+      graceMs = parseDuration(args.grace);
+    } catch (error) {
+      throw new UsageError(`--grace: ${(error as Error).message}`);
+    }
+  }
+  return {
+    names: args._ ?? [],
+    ...(typeof args.formation === "string" ? { formation: args.formation } : {}),
+    ...(port === undefined ? {} : { portBase: port }),
+    ...(graceMs === undefined ? {} : { graceMs }),
+    envFiles: repeatedOption(rawArgs, ["env-file"]),
+  };
 }

@@ -7,7 +7,7 @@ import { nameFromCommand } from "../../core/names";
 import { defaultsFor, type ProcessSpec } from "../../core/process-spec";
 import { isSettled, type ProcessState } from "../../core/process-status";
 import { ApiClient } from "../../client/api-client";
-import { findConfig, loadConfig } from "../../client/config-file";
+import { type LoadChoices, findConfig, loadConfig } from "../../client/config-file";
 import { launchSupervisor } from "../../client/launch";
 import { layout, tendHome } from "../../platform/paths";
 import { repoRoot } from "../../platform/git-worktree";
@@ -17,14 +17,14 @@ import { followOutput } from "../follow-output";
 import { runSupervisor } from "../../supervisor/run";
 import { LinePrinter } from "../line-printer";
 import { onReaderGone } from "../reader-gone";
-import { commandAfterDashes, sandboxArgs, sandboxOf } from "./_shared";
+import { commandAfterDashes, runChoicesOf, runPlanArgs, sandboxArgs, sandboxOf } from "./_shared";
 
 function displayPath(file: string): string {
   const rel = path.relative(process.cwd(), file);
   return rel.startsWith("..") || path.isAbsolute(rel) ? file : rel;
 }
 
-function specsFor(dir: string, config: string | undefined, command: string[] | null, detach: boolean): { specs: ProcessSpec[]; source: string } {
+function specsFor(dir: string, config: string | undefined, command: string[] | null, detach: boolean, choices: LoadChoices): { specs: ProcessSpec[]; source: string } {
   if (command) {
     if (config) throw new UsageError("give either --config or a command after --, not both");
     if (command.length === 0) throw new UsageError("missing command after --", 'e.g. "tend start -- npm run dev"');
@@ -40,7 +40,7 @@ function specsFor(dir: string, config: string | undefined, command: string[] | n
       'write one as in examples/demo/tend.toml, pass --config FILE, or give a command: tend start -- cmd args',
     );
   }
-  return { specs: loadConfig(file).specs, source: displayPath(file) };
+  return { specs: loadConfig(file, choices).specs, source: displayPath(file) };
 }
 
 /**
@@ -61,8 +61,7 @@ async function handOver(info: SupervisorInfo, specs: ProcessSpec[], source: stri
 export default defineCommand({
   meta: { name: "start", description: "Start the processes of tend.toml/.yaml/.json or a Procfile (or the command after --) and keep them running" },
   args: {
-    dir: { type: "string", description: "Working directory and where to look for the config (default: current directory)" },
-    config: { type: "string", description: "Config file to use instead of looking in --dir" },
+    ...runPlanArgs,
     detach: { type: "boolean", alias: "d", description: "Run the supervisor in the background and return once it is up" },
     name: { type: "string", description: "A name for this supervisor, shown by status" },
     capacity: { type: "string", description: "Most sessions running at once; the rest wait, queued (default: 0 = no limit)" },
@@ -71,7 +70,7 @@ export default defineCommand({
   },
   async run({ args, rawArgs }) {
     const dir = path.resolve(args.dir ?? ".");
-    const loaded = specsFor(dir, args.config, commandAfterDashes(rawArgs), args.detach === true);
+    const loaded = specsFor(dir, args.config, commandAfterDashes(rawArgs), args.detach === true, runChoicesOf(args, rawArgs));
     const sandbox = sandboxOf(args);
     // --sandbox confines every worker; a process's own `sandbox` setting in the config wins.
     const specs = sandbox ? loaded.specs.map((s) => ({ sandbox, ...s })) : loaded.specs;
