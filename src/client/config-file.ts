@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { CONFIG_FILE_NAMES, ConfigError, formatForFile, parseConfig } from "../core/config";
+import { UsageError } from "../core/errors";
 import type { ProcessSpec } from "../core/process-spec";
 import { type RunChoices, planRun } from "../core/run-plan";
 import { readEnvFile } from "./env-input";
@@ -19,6 +20,18 @@ export function findConfig(dir: string): string | null {
     if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
   }
   return null;
+}
+
+/** The config file named by --config, else the first one found in --dir. */
+export function configFileOf(args: { dir?: string; config?: string }): string {
+  if (args.config) return path.resolve(args.config);
+  const dir = path.resolve(args.dir ?? ".");
+  const found = findConfig(dir);
+  if (found) return found;
+  throw new UsageError(
+    `no tend.toml, tend.yaml, tend.json or Procfile in ${dir}`,
+    "write one as in examples/demo/tend.toml, pass --config FILE, or give a command: tend start -- cmd args",
+  );
 }
 
 /** What `start` and `check` are asked for on top of the file; env files by path. */

@@ -1,6 +1,6 @@
-import path from "node:path";
 import type { ArgsDef } from "citty";
-import { type LoadChoices, findConfig } from "../../client/config-file";
+// Types only: the config parser is loaded by the commands that read a config, not by all.
+import type { LoadChoices } from "../../client/config-file";
 import { parseDuration } from "../../core/duration";
 import { UsageError } from "../../core/errors";
 import type { ProbeFlags } from "../../core/probe-flags";
@@ -102,18 +102,6 @@ export const runPlanArgs = {
   formation: { type: "string", alias: "m", description: "How many of each process to run, e.g. web=2,worker=1 (as web.1, web.2 …)" },
   grace: { type: "string", description: "How long every process gets to stop before SIGKILL, instead of its stop_grace" },
 } as const satisfies ArgsDef;
-
-/** The config file named by --config, else the first one found in --dir. */
-export function configFileOf(args: { dir?: string; config?: string }): string {
-  if (args.config) return path.resolve(args.config);
-  const dir = path.resolve(args.dir ?? ".");
-  const found = findConfig(dir);
-  if (found) return found;
-  throw new UsageError(
-    `no tend.toml, tend.yaml, tend.json or Procfile in ${dir}`,
-    "write one as in examples/demo/tend.toml, pass --config FILE, or give a command: tend start -- cmd args",
-  );
-}
 
 export function runChoicesOf(args: Record<string, unknown> & { _?: string[] }, rawArgs: string[]): LoadChoices {
   const port = args.port === undefined ? undefined : Number(args.port);

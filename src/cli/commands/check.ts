@@ -2,8 +2,8 @@ import path from "node:path";
 import { defineCommand } from "citty";
 import { describeProbe } from "../../core/probe-spec";
 import type { ProcessSpec } from "../../core/process-spec";
-import { loadConfig } from "../../client/config-file";
-import { configFileOf, jsonArg, runChoicesOf, runPlanArgs } from "./_shared";
+import { configFileOf, loadConfig } from "../../client/config-file";
+import { jsonArg, runChoicesOf, runPlanArgs } from "./_shared";
 
 /** One process as `check --json` shows it (docs/json.md). */
 function view(spec: ProcessSpec) {
