@@ -15,6 +15,7 @@ const commands: Record<string, Loader> = {
   bg: () => import("./commands/bg").then((m) => m.default),
   logs: () => import("./commands/logs").then((m) => m.default),
   attach: () => import("./commands/attach").then((m) => m.default),
+  capture: () => import("./commands/capture").then((m) => m.default),
   kill: () => import("./commands/kill").then((m) => m.default),
   restart: () => import("./commands/restart").then((m) => m.default),
   wait: () => import("./commands/wait").then((m) => m.default),

@@ -5,9 +5,15 @@
  */
 const MODES_OFF = [
   "\x1b[?25h", // cursor shown
-  "\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l", // mouse reporting
+  "\x1b[0 q", // the terminal's own cursor shape
+  "\x1b[?9l\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1005l\x1b[?1006l\x1b[?1015l", // mouse reporting
+  "\x1b[?1004l", // focus reports
   "\x1b[?2004l", // bracketed paste
   "\x1b[?1l\x1b>", // cursor and keypad keys in normal mode
+  "\x1b[>4m", // modified keys reported as usual (vim turns this on)
+  "\x1b[4l\x1b[?7h\x1b[?45l", // no insert mode, wrap at the margin, no reverse wrap
+  "\x1b7\x1b[r\x1b8", // the whole screen scrolls again (setting it homes the cursor: put back)
+  "\x1b(B", // ASCII, not line drawing
   "\x1b[0m", // colours and attributes
 ].join("");
 
@@ -56,8 +62,13 @@ export function enterRawMode(modes: ScreenModes): RawTerminal {
     if (restored) return;
     restored = true;
     process.off("exit", restore);
-    process.stdin.setRawMode(false);
-    if (process.stdout.isTTY) process.stdout.write(modes.resetSequence);
+    // A terminal that went away fails both (EIO): there is nothing left to restore then.
+    try {
+      process.stdin.setRawMode(false);
+      if (process.stdout.isTTY) process.stdout.write(modes.resetSequence);
+    } catch {
+      // See above.
+    }
   };
   process.on("exit", restore);
   return { restore };

@@ -1,4 +1,4 @@
-import type { AttachControl, AttachEvent } from "../core/attach-protocol";
+import { attachQueryString, type AttachControl, type AttachEvent, type AttachQuery } from "../core/attach-protocol";
 import { TendError } from "../core/errors";
 import { ApiClient } from "./api-client";
 
@@ -39,8 +39,8 @@ export class AttachConnection {
     readonly closed: Promise<AttachClosed>,
   ) {}
 
-  static async open(socket: string, name: string, handlers: AttachHandlers): Promise<AttachConnection> {
-    const ws = new WebSocket(`ws+unix://${socket}:${attachPath(name)}`);
+  static async open(socket: string, name: string, query: AttachQuery, handlers: AttachHandlers): Promise<AttachConnection> {
+    const ws = new WebSocket(`ws+unix://${socket}:${attachPath(name)}${attachQueryString(query)}`);
     ws.binaryType = "arraybuffer";
     ws.onmessage = (e: MessageEvent) => {
       if (typeof e.data === "string") handlers.event(JSON.parse(e.data) as AttachEvent);

@@ -71,6 +71,11 @@ export function logFile(l: HomeLayout, name: string): string {
   return path.join(l.logsDir, `${name}.log`);
 }
 
+/** The last screen of a `--tty` session, kept next to its log once it ends. */
+export function screenFile(l: HomeLayout, name: string): string {
+  return path.join(l.logsDir, `${name}.screen.json`);
+}
+
 function socketPath(home: string): string {
   const inHome = path.join(home, "tend.sock");
   if (Buffer.byteLength(inHome) <= MAX_SOCKET_PATH_BYTES) return inHome;

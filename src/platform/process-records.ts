@@ -3,7 +3,7 @@ import type { ProcessRecord } from "../core/process-status";
 import { readJsonFile } from "./atomic-file";
 import { isLiveProcess } from "./live-processes";
 import { isSameProcess } from "./proc-identity";
-import { processFile, type HomeLayout } from "./paths";
+import { processFile, screenFile, type HomeLayout } from "./paths";
 
 export interface StoredRecords {
   records: ProcessRecord[];
@@ -30,6 +30,7 @@ export function readProcessRecords(paths: HomeLayout): StoredRecords {
 
 export function removeProcessRecord(paths: HomeLayout, name: string): void {
   rmSync(processFile(paths, name), { force: true });
+  rmSync(screenFile(paths, name), { force: true });
 }
 
 /** Whether the process a record names still runs: same pid and same start time. */

@@ -24,6 +24,7 @@ const STATUS_OF: Record<string, number> = {
   not_found: 404,
   name_taken: 409,
   not_attachable: 409,
+  no_screen: 409,
   spawn_failed: 422,
   sandbox_unavailable: 422,
   shutting_down: 503,

@@ -13,12 +13,15 @@ import type { ProcessDriver, Run } from "./managed-process";
 import { OutputPump } from "./output-pump";
 import { ReadinessWatcher } from "../platform/readiness";
 import { RecentOutput } from "./recent-output";
+import { saveScreen, ScreenModel } from "./screen-model";
 import { spawnChild, stopChild, type RunningChild, type SpawnRequest } from "./spawn-child";
 
 /** What the supervisor gives the driver of each process. */
 export interface DriverContext {
   clock: Clock;
   logPath: string;
+  /** Where a `--tty` process's last screen is kept when a run of it ends. */
+  screenPath: string;
   /** Prefix of every TEND_PROCESS_ID under this TEND_HOME, so leftovers can be found by home. */
   markerPrefix: string;
   /** TEND_* variables the supervisor gives every process (TEND_HOME, TEND_DIR, …). */
@@ -38,6 +41,8 @@ export interface DriverContext {
 /** A driver with the process's input, terminal size and recent output: what the supervisor holds. */
 export interface ProcessIo extends ProcessDriver {
   readonly recent: RecentOutput;
+  /** For a `--tty` process, its terminal's state: what attaching clients are shown. */
+  readonly screen?: ScreenModel | null;
   /** Whether this supervisor has started it at least once (else its output is only in its log). */
   readonly hasRun: boolean;
   writeStdin(data: Uint8Array): void;
@@ -51,6 +56,8 @@ const decoder = new TextDecoder();
 
 /** Size of a PTY until an attached terminal tells its own. */
 const DEFAULT_TTY = { cols: 120, rows: 40 };
+/** What a `--tty` process started without TERM is told its terminal is: what the screen model emulates. */
+const TTY_TERM = "xterm-256color";
 
 /**
  * The real world of one process: spawns its runs with their output pumps and log file, ends
@@ -61,6 +68,7 @@ export class ChildDriver implements ProcessIo {
   readonly clock: Clock;
   /** For attaching clients: what the process last wrote, across restarts. */
   readonly recent = new RecentOutput();
+  readonly screen: ScreenModel | null;
   private child: RunningChild | null = null;
   hasRun = false;
   private ttySize = { ...DEFAULT_TTY };
@@ -70,6 +78,7 @@ export class ChildDriver implements ProcessIo {
     private readonly ctx: DriverContext,
   ) {
     this.clock = ctx.clock;
+    this.screen = spec.tty ? new ScreenModel(DEFAULT_TTY.cols, DEFAULT_TTY.rows) : null;
   }
 
   spawn(restarts: number): Run {
@@ -80,6 +89,7 @@ export class ChildDriver implements ProcessIo {
       cwd: spec.cwd ?? process.cwd(),
       env: {
         ...(process.env as Record<string, string>),
+        ...(spec.tty && !process.env.TERM ? { TERM: TTY_TERM } : {}),
         ...spec.env,
         ...this.ctx.baseEnv,
         TEND_NAME: spec.name,
@@ -101,7 +111,8 @@ export class ChildDriver implements ProcessIo {
       if (logProbe) watcher?.line(decoder.decode(line));
     };
     const onChunk = (stream: StreamName, chunk: Uint8Array) => {
-      this.recent.push(chunk);
+      if (this.screen) this.screen.write(chunk);
+      else this.recent.push(chunk);
       this.ctx.onChunk(stream, chunk);
     };
     // A chatty child's lines cost only their copy into the log unless someone listens.
@@ -119,12 +130,17 @@ export class ChildDriver implements ProcessIo {
     }
     this.child = child;
     this.hasRun = true;
-    const finished = child.finished.finally(() => {
-      watcher?.cancel();
-      watcher = null;
-      log.close();
-      if (this.child === child) this.child = null;
-    });
+    const finished = child.finished
+      .finally(() => {
+        watcher?.cancel();
+        watcher = null;
+        log.close();
+        if (this.child === child) this.child = null;
+      })
+      .then(async (exit) => {
+        if (this.screen) await saveScreen(this.screen, this.ctx.screenPath);
+        return exit;
+      });
     return {
       pid: child.pid,
       pidStartTime: child.pidStartTime,
@@ -162,6 +178,7 @@ export class ChildDriver implements ProcessIo {
 
   resize(cols: number, rows: number): void {
     this.ttySize = { cols, rows };
+    this.screen?.resize(cols, rows);
     this.child?.resize(cols, rows);
   }
 

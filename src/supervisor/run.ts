@@ -7,6 +7,7 @@ import { processStartTime } from "../platform/proc-identity";
 import { clearSupervisorState, readSupervisorState, writeSupervisorInfo } from "../platform/supervisor-file";
 import { attachRoute, attachWebSocket } from "./api-attach";
 import { logsRoute } from "./api-logs";
+import { screenRoute } from "./api-screen";
 import { serveApi } from "./api-server";
 import { waitRoute } from "./api-wait";
 import { Supervisor, type SpawnMode, type SupervisorEvents } from "./supervisor";
@@ -135,6 +136,7 @@ export async function runSupervisor(opts: RunOptions): Promise<SupervisorHandle>
       {
         "GET logs": logsRoute(supervisor),
         "GET processes/:name/attach": attachRoute(supervisor),
+        "GET processes/:name/screen": screenRoute(supervisor),
         "GET processes/:name/wait": waitRoute(supervisor),
       },
       attachWebSocket(supervisor),

@@ -12,12 +12,13 @@ import type { ProcessSpec } from "../core/process-spec";
 import type { ProcessRecord } from "../core/process-status";
 import { writeFileAtomic } from "../platform/atomic-file";
 import { addWorktree, removeWorktree, repoRoot, worktreeHasChanges } from "../platform/git-worktree";
-import { ensureDir, layout, logFile, processFile, type HomeLayout } from "../platform/paths";
+import { ensureDir, layout, logFile, processFile, screenFile, type HomeLayout } from "../platform/paths";
 import { readProcessRecords, recordedProcessAlive, removeProcessRecord } from "../platform/process-records";
 import { markerPrefix } from "../platform/process-marker";
 import { ManagedProcess } from "./managed-process";
 import { ChildDriver, type DriverFactory, type ProcessIo } from "./process-driver";
 import type { RecentOutput } from "./recent-output";
+import type { ScreenModel } from "./screen-model";
 
 export type SpawnMode = "same-dir" | "worktree";
 
@@ -204,6 +205,11 @@ export class Supervisor {
     return io.hasRun ? io.recent : null;
   }
 
+  /** The terminal model of a `--tty` process of this supervisor. */
+  screen(name: string): ScreenModel | null {
+    return this.entries.get(name)?.io.screen ?? null;
+  }
+
   /** Live output and state changes of one process; returns the unsubscribe function. */
   subscribe(name: string, listener: OutputListener): () => void {
     this.find(name);
@@ -279,6 +285,7 @@ export class Supervisor {
     const io = makeDriver(spec, {
       clock: this.clock,
       logPath: logFile(this.paths, name),
+      screenPath: screenFile(this.paths, name),
       markerPrefix: this.markerPrefix,
       hideFromSandbox: [this.paths.home, this.paths.socket],
       baseEnv: {

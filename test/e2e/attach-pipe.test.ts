@@ -50,7 +50,8 @@ test("attaching to a finished session shows its last 50 lines and how it ended, 
 }, 15_000);
 
 test("a restart keeps the client attached and says so; a kill ends the attach", async () => {
-  await bg("--name", "svc", "--", "sh", "-c", "echo run $TEND_RESTARTS; exec sleep 30");
+  // Piped input gets live output only: the session keeps saying which run it is.
+  await bg("--name", "svc", "--", "sh", "-c", "while :; do echo run $TEND_RESTARTS; sleep 0.1; done");
   const client = attachPiped("svc");
   await client.until("stdout", "run 0\n");
   expect((await tend(["restart", "svc"], { env: t.env })).code).toBe(0);
@@ -59,6 +60,7 @@ test("a restart keeps the client attached and says so; a kill ends the attach", 
   expect((await tend(["kill", "svc"], { env: t.env })).code).toBe(0);
   expect(await client.exited()).toBe(0);
   expect(client.seen.stderr).toEndWith("[svc was stopped (SIGTERM)]\n");
+  expect(client.seen.stdout).toStartWith("run 0\n");
 }, 15_000);
 
 test("a process waiting to restart keeps the client attached, which hears when it comes back", async () => {

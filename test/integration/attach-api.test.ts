@@ -34,20 +34,20 @@ function session(name: string, command: string[], tty = false): ProcessSpec {
   return { ...defaultsFor("session"), name, command, shell: false, cwd: t.home, tty, graceMs: 500 };
 }
 
-type Frame = { bytes: string } | AttachEvent;
+type Frame = { output: string } | AttachEvent;
 
 /** A WebSocket client of the attach endpoint that keeps every frame it gets. */
-async function attach(name: string) {
-  const ws = new WebSocket(`ws+unix://${socket}:/v1/processes/${name}/attach`);
+async function attach(name: string, query = "") {
+  const ws = new WebSocket(`ws+unix://${socket}:/v1/processes/${name}/attach${query}`);
   ws.binaryType = "arraybuffer";
   const frames: Frame[] = [];
-  ws.onmessage = (e) => frames.push(typeof e.data === "string" ? JSON.parse(e.data) : { bytes: new TextDecoder().decode(e.data) });
+  ws.onmessage = (e) => frames.push(typeof e.data === "string" ? JSON.parse(e.data) : { output: new TextDecoder().decode(e.data) });
   const closed = new Promise<{ code: number; reason: string }>((resolve) => (ws.onclose = (e) => resolve({ code: e.code, reason: e.reason })));
   await new Promise((resolve, reject) => {
     ws.onopen = resolve;
     ws.onerror = reject;
   });
-  const output = () => frames.map((f) => ("bytes" in f ? f.bytes : "")).join("");
+  const output = () => frames.map((f) => ("output" in f ? f.output : "")).join("");
   return { ws, frames, closed, output, until: (text: string) => waitFor(JSON.stringify(text), () => output().includes(text), 5000) };
 }
 
@@ -56,7 +56,7 @@ test("the replay comes first (a prompt without newline included), then the state
   await waitFor("prompt written", () => sup.recentOutput("ask")!.snapshot().length > 0);
   const client = await attach("ask");
   await waitFor("state", () => client.frames.length >= 2);
-  expect(client.frames.slice(0, 2)).toEqual([{ bytes: "name? " }, expect.objectContaining({ type: "state", state: "running" })]);
+  expect(client.frames.slice(0, 2)).toEqual([{ output: "name? " }, expect.objectContaining({ type: "state", state: "running" })]);
 
   client.ws.send(new TextEncoder().encode("tend\n"));
   expect(await client.closed).toEqual({ code: 1000, reason: "ended" });
@@ -86,13 +86,59 @@ test("without an upgrade, or for an unknown name, the answer is the API's JSON e
   expect(await unknown.json()).toEqual({ error: { code: "not_found", message: 'no process named "web"', hint: "known: api" } });
 }, 10_000);
 
-test("a client that stops reading is dropped with a reason, and the child's output never waits for it", async () => {
-  await sup.add([session("flood", ["sh", "-c", "head -c 33554432 /dev/zero | tr '\\0' x"])]);
+test("a pipe client that stops reading skips ahead, is told how much it skipped, and stays attached", async () => {
+  await sup.add([session("flood", ["sh", "-c", "sleep 0.3; head -c 33554432 /dev/zero | tr '\\0' x; echo; echo done"])]);
   const client = await attach("flood");
   // Reads nothing more from its socket: the server sees a client that does not keep up.
   expect(client.ws.pause()).toBe(true);
   await waitFor("flood finished", () => sup.get("flood").status.state === "exited", 8000);
   client.ws.resume();
-  expect(await client.closed).toEqual({ code: 1013, reason: "over 1 MiB of output unread: client too slow, dropped" });
-  expect(client.output().length).toBeLessThan(33554432);
+  expect(await client.closed).toEqual({ code: 1000, reason: "ended" });
+  const skipped = client.frames.flatMap((f) => ("type" in f && f.type === "skipped" ? [f.bytes] : [])).reduce((a, b) => a + b, 0);
+  expect(skipped).toBeGreaterThan(0);
+  // What it was sent and what it was told it skipped add up to everything.
+  expect(client.output().length + skipped).toBe(33554432 + "\ndone\n".length);
+  expect(client.frames.at(-1)).toMatchObject({ type: "ended", exitCode: 0 });
 }, 15_000);
+
+test("a terminal client that stops reading gets the current screen once it reads again", async () => {
+  await sup.add([session("flood", ["sh", "-c", "sleep 0.3; seq 1 1000000; echo done; sleep 30"], true)]);
+  const client = await attach("flood");
+  expect(client.ws.pause()).toBe(true);
+  await waitFor("flood written", () => sup.screen("flood")!.capture(0).lines.some((l) => l.text === "done"), 10_000);
+  client.ws.resume();
+  await client.until("1000000\r\ndone");
+  // Far less than was written reached it: the rest it saw as one redraw of the screen.
+  expect(client.output().length).toBeLessThan(4_000_000);
+  expect(client.output()).toContain("\x1b[H\x1b[2J");
+  client.ws.close();
+}, 20_000);
+
+test("the terminal takes the size of the client that came last, and of the one before once that one leaves", async () => {
+  await sup.add([session("sh", ["sh"], true)]);
+  const big = await attach("sh", "?cols=100&rows=30");
+  const small = await attach("sh", "?cols=80&rows=20");
+  small.ws.send(new TextEncoder().encode("stty size\r"));
+  await small.until("20 80");
+  small.ws.close();
+  await small.closed;
+  big.ws.send(new TextEncoder().encode("stty size\r"));
+  await big.until("30 100");
+  big.ws.close();
+}, 10_000);
+
+test("a terminal started without TERM is an xterm-256color, as the screen model is", async () => {
+  const saved = process.env.TERM;
+  delete process.env.TERM;
+  try {
+    await sup.add([session("term", ["sh", "-c", "echo TERM=$TERM; sleep 30"], true)]);
+  } finally {
+    process.env.TERM = saved;
+  }
+  await sup.add([{ ...session("own", ["sh", "-c", "echo TERM=$TERM; sleep 30"], true), env: { TERM: "vt100" } }]);
+  const [client, own] = [await attach("term"), await attach("own")];
+  await client.until("TERM=xterm-256color");
+  await own.until("TERM=vt100");
+  client.ws.close();
+  own.ws.close();
+}, 10_000);

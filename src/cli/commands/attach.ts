@@ -4,6 +4,8 @@ import { TendError, UsageError } from "../../core/errors";
 import { nameProblem } from "../../core/names";
 import { isSettled, type ProcessRecord } from "../../core/process-status";
 import { ApiClient } from "../../client/api-client";
+import { lastScreenOnDisk } from "../../client/capture";
+import { lastScreenText } from "../../core/screen-capture";
 import { lastLoggedLines } from "../../platform/log-tail";
 import { layout, tendHome, type HomeLayout } from "../../platform/paths";
 import { readProcessRecords, recordedProcessAlive } from "../../platform/process-records";
@@ -34,7 +36,12 @@ function showFinished(paths: HomeLayout, name: string): number {
       `end it with "tend kill ${name}"`,
     );
   }
-  for (const line of lastLoggedLines(paths.logsDir, name, ATTACH_LAST_LINES)) process.stdout.write(`${line}\n`);
+  if (record.spec.tty) {
+    const screen = lastScreenOnDisk(paths.home, name, record);
+    process.stdout.write(lastScreenText(screen, process.stdout.isTTY === true, "\n"));
+  } else {
+    for (const line of lastLoggedLines(paths.logsDir, name, ATTACH_LAST_LINES)) process.stdout.write(`${line}\n`);
+  }
   process.stderr.write(`${settled ? endedLine(name, record.status) : `[${name} ended while no supervisor watched it]`}\n`);
   return 0;
 }
