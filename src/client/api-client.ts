@@ -1,5 +1,6 @@
 import type { ApiErrorBody } from "../core/api-types";
 import { TendError } from "../core/errors";
+import { checkOwnSocket } from "../platform/home-trust";
 
 /** HTTP/1.1 + JSON over the supervisor's unix socket. API errors come back as TendErrors with their code. */
 export class ApiClient {
@@ -14,6 +15,7 @@ export class ApiClient {
   }
 
   async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    checkOwnSocket(this.socket);
     let res: Response;
     try {
       res = await fetch(`http://tend${path}`, {

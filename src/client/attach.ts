@@ -1,5 +1,6 @@
 import { attachQueryString, type AttachControl, type AttachEvent, type AttachQuery } from "../core/attach-protocol";
 import { TendError } from "../core/errors";
+import { checkOwnSocket } from "../platform/home-trust";
 import { ApiClient } from "./api-client";
 
 export interface AttachHandlers {
@@ -40,6 +41,7 @@ export class AttachConnection {
   ) {}
 
   static async open(socket: string, name: string, query: AttachQuery, handlers: AttachHandlers): Promise<AttachConnection> {
+    checkOwnSocket(socket);
     const ws = new WebSocket(`ws+unix://${socket}:${attachPath(name)}${attachQueryString(query)}`);
     ws.binaryType = "arraybuffer";
     ws.onmessage = (e: MessageEvent) => {

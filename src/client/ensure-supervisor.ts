@@ -2,7 +2,7 @@ import path from "node:path";
 import { TendError } from "../core/errors";
 import type { SupervisorInfo } from "../core/supervisor-info";
 import { withLock } from "../platform/lock";
-import { ensureDir, type HomeLayout } from "../platform/paths";
+import { ensureHome, type HomeLayout } from "../platform/paths";
 import { clearSupervisorState, readSupervisorState } from "../platform/supervisor-file";
 import { launchSupervisor } from "./launch";
 
@@ -36,7 +36,7 @@ export async function replaceStoppingSupervisor(paths: HomeLayout, dir: string, 
 const STOPPING_WAIT_MS = 120_000;
 
 function launchOnce(paths: HomeLayout, dir: string): Promise<SupervisorInfo> {
-  ensureDir(paths.home);
+  ensureHome(paths.home);
   return withLock(path.join(paths.home, "launch.lock"), async () => {
     const again = readSupervisorState(paths);
     if (again.kind === "running") return again.info;

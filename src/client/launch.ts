@@ -1,8 +1,9 @@
-import { closeSync, openSync, readFileSync } from "node:fs";
+import { closeSync, readFileSync } from "node:fs";
 import type { StatusBody } from "../core/api-types";
 import { TendError } from "../core/errors";
 import type { SupervisorInfo } from "../core/supervisor-info";
-import { ensureDir, type HomeLayout } from "../platform/paths";
+import { checkSocketPath, openForAppending } from "../platform/home-trust";
+import { ensureHome, type HomeLayout } from "../platform/paths";
 import { readSupervisorState } from "../platform/supervisor-file";
 import { ApiClient } from "./api-client";
 
@@ -39,8 +40,10 @@ export async function launchSupervisor(paths: HomeLayout, opts: LaunchOptions): 
   if (opts.name) argv.push("--name", opts.name);
   if (opts.capacity) argv.push("--capacity", String(opts.capacity));
   if (opts.spawnMode) argv.push("--spawn-mode", opts.spawnMode);
-  ensureDir(paths.home);
-  const logFd = openSync(paths.supervisorLog, "a", 0o600);
+  ensureHome(paths.home);
+  // What stands in the socket's way is said here, in one line, not from a dead supervisor's log.
+  checkSocketPath(paths.socket);
+  const logFd = openForAppending(paths.supervisorLog);
   const child = Bun.spawn({
     cmd: argv,
     cwd: opts.dir,

@@ -13,6 +13,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import path from "node:path";
+import { openForReading } from "./home-trust";
 
 export type JsonRead<T> =
   | { kind: "ok"; value: T }
@@ -61,7 +62,7 @@ export function readJsonFile<T>(file: string): JsonRead<T> {
 function readWithInode(file: string): { text: string; ino: number } | undefined {
   let fd: number;
   try {
-    fd = openSync(file, "r");
+    fd = openForReading(file);
   } catch (error) {
     if (errno(error) === "ENOENT") return undefined;
     throw error;

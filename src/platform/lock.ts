@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { closeSync, fstatSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { openForReading } from "./home-trust";
 import { isSameProcess, processStartTime } from "./proc-identity";
 
 const RETRY_MS = 20;
@@ -71,7 +72,7 @@ function tryCreate(file: string, content: string): Held | undefined {
 function readHolder(file: string): Holder | undefined {
   let fd: number;
   try {
-    fd = openSync(file, "r");
+    fd = openForReading(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;

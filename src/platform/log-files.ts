@@ -1,6 +1,8 @@
-import { closeSync, fstatSync, openSync, readSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { closeSync, fstatSync, readSync, readdirSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { parseCriLine, type StreamName } from "../core/cri";
+import { TendError } from "../core/errors";
+import { openForReading } from "./home-trust";
 
 /** One line as the process wrote it: `P` pieces joined with their final `F`, stamped with the `F`'s time. */
 export interface LogLine {
@@ -281,8 +283,12 @@ function openLogs(files: string[]): OpenLog[] {
   for (const file of files) {
     let fd: number;
     try {
-      fd = openSync(file, "r");
-    } catch {
+      fd = openForReading(file);
+    } catch (error) {
+      if (error instanceof TendError) {
+        for (const f of out) closeSync(f.fd);
+        throw error;
+      }
       continue; // Rotated away between listing and opening.
     }
     const size = fstatSync(fd).size;

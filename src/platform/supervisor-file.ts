@@ -1,6 +1,7 @@
 import { renameSync, rmSync } from "node:fs";
 import type { SupervisorInfo } from "../core/supervisor-info";
 import { readJsonFile, writeFileAtomic } from "./atomic-file";
+import { removeOwnSocket } from "./home-trust";
 import { isSameProcess } from "./proc-identity";
 import { isLiveProcess } from "./live-processes";
 import type { HomeLayout } from "./paths";
@@ -46,5 +47,5 @@ export function writeSupervisorInfo(paths: HomeLayout, info: SupervisorInfo): vo
 /** Removes the record and socket of a supervisor that is known not to run. */
 export function clearSupervisorState(paths: HomeLayout, info?: SupervisorInfo): void {
   rmSync(paths.supervisorFile, { force: true });
-  rmSync(info?.socket ?? paths.socket, { force: true });
+  removeOwnSocket(info?.socket ?? paths.socket);
 }

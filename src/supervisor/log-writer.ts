@@ -1,7 +1,8 @@
-import { closeSync, fstatSync, ftruncateSync, openSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, ftruncateSync, writeSync } from "node:fs";
 import { criPrefix, formatTimestamp } from "../core/cri";
 import { framed, type FrameTarget } from "../core/line-framer";
 import type { LogSettings } from "../core/process-spec";
+import { openForAppending } from "../platform/home-trust";
 import { rotateLogFiles } from "../platform/log-files";
 
 const LF = 0x0a;
@@ -74,7 +75,7 @@ export class LogWriter implements FrameTarget {
     private readonly settings: LogSettings,
     private readonly onLoss: (report: LossReport) => void = () => {},
   ) {
-    this.fd = openSync(path, "a", 0o600);
+    this.fd = openForAppending(path);
     this.size = fstatSync(this.fd).size;
   }
 
@@ -101,11 +102,11 @@ export class LogWriter implements FrameTarget {
     try {
       closeSync(this.fd);
       rotateLogFiles(this.path, this.settings.maxFiles);
-      this.fd = openSync(this.path, "a", 0o600);
+      this.fd = openForAppending(this.path);
       this.size = 0;
     } catch {
       try {
-        this.fd = openSync(this.path, "a", 0o600);
+        this.fd = openForAppending(this.path);
       } catch {
         // Writes fail, and lines are counted as lost, until the file can be opened again.
       }

@@ -1,8 +1,9 @@
 import { TendError } from "../core/errors";
 import type { SupervisorInfo } from "../core/supervisor-info";
 import { VERSION } from "../core/version";
+import { claimSocketPath } from "../platform/home-trust";
 import { withLock } from "../platform/lock";
-import { ensureDir, layout } from "../platform/paths";
+import { ensureHome, layout } from "../platform/paths";
 import { processStartTime } from "../platform/proc-identity";
 import { clearSupervisorState, readSupervisorState, writeSupervisorInfo } from "../platform/supervisor-file";
 import { attachRoute, attachWebSocket } from "./api-attach";
@@ -45,7 +46,7 @@ export interface SupervisorHandle {
  */
 export async function runSupervisor(opts: RunOptions): Promise<SupervisorHandle> {
   const paths = layout(opts.home);
-  ensureDir(paths.home);
+  ensureHome(paths.home);
   // Sockets and state files are created private from the start, not chmod-ed afterwards.
   process.umask(0o077);
   const events = opts.events ?? {};
@@ -117,6 +118,7 @@ export async function runSupervisor(opts: RunOptions): Promise<SupervisorHandle>
       events.notice?.(null, `previous supervisor (${state.why}) left stale state; cleaned up`, "warn");
       clearSupervisorState(paths, state.info);
     }
+    claimSocketPath(paths.socket);
     const server = serveApi(
       paths.socket,
       {

@@ -1,4 +1,3 @@
-import { appendFileSync } from "node:fs";
 import path from "node:path";
 import { admit, type Candidate } from "../core/admission";
 import { systemClock, type Clock } from "../core/clock";
@@ -11,8 +10,9 @@ import { nameFromCommand } from "../core/names";
 import type { ProcessSpec } from "../core/process-spec";
 import type { ProcessRecord } from "../core/process-status";
 import { writeFileAtomic } from "../platform/atomic-file";
+import { appendToFile } from "../platform/home-trust";
 import { addWorktree, removeWorktree, repoRoot, worktreeHasChanges } from "../platform/git-worktree";
-import { ensureDir, layout, logFile, processFile, screenFile, type HomeLayout } from "../platform/paths";
+import { ensureHome, ensureInnerDir, layout, logFile, processFile, screenFile, type HomeLayout } from "../platform/paths";
 import { readProcessRecords, recordedProcessAlive, removeProcessRecord } from "../platform/process-records";
 import { markerPrefix } from "../platform/process-marker";
 import { ManagedProcess } from "./managed-process";
@@ -100,9 +100,9 @@ export class Supervisor {
     if (this.spawnMode === "worktree" && !this.repo) {
       throw new TendError(`--spawn-mode worktree needs a git repository, and ${options.dir} is not in one`, "usage", "run it in a repository, or pass --dir", 2);
     }
-    ensureDir(this.paths.home);
-    ensureDir(this.paths.processesDir);
-    ensureDir(this.paths.logsDir);
+    ensureHome(this.paths.home);
+    ensureInnerDir(this.paths.processesDir);
+    ensureInnerDir(this.paths.logsDir);
     const now = this.clock.now();
     for (const record of readProcessRecords(this.paths).records) {
       const life = adoptRecord(record, recordedProcessAlive(record), now);
@@ -432,7 +432,7 @@ export class Supervisor {
   fault(what: string, error: unknown): void {
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
     try {
-      appendFileSync(this.paths.supervisorLog, `${new Date(this.clock.now()).toISOString()} error internal error in ${what}: ${detail}\n`, { mode: 0o600 });
+      appendToFile(this.paths.supervisorLog, `${new Date(this.clock.now()).toISOString()} error internal error in ${what}: ${detail}\n`);
     } catch {
       // Nowhere to write it; the process concerned is still marked.
     }

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import envPaths from "env-paths";
-import { ensureDir, layout, logFile, processFile, tendHome } from "../../src/platform/paths";
+import { ensureHome, layout, logFile, processFile, tendHome } from "../../src/platform/paths";
 import { useTempDir } from "../helpers/temp-dir";
 
 const dir = useTempDir();
@@ -22,12 +22,12 @@ describe("tendHome", () => {
   });
 });
 
-describe("ensureDir", () => {
+describe("ensureHome", () => {
   test("creates nested folders private to the user", () => {
     const target = path.join(dir(), "a", "b");
-    ensureDir(target);
+    ensureHome(target);
     expect(statSync(target).mode & 0o777).toBe(0o700);
-    ensureDir(target);
+    ensureHome(target);
     expect(statSync(target).isDirectory()).toBe(true);
   });
 
@@ -35,7 +35,7 @@ describe("ensureDir", () => {
     const target = path.join(dir(), "loose");
     mkdirSync(target);
     chmodSync(target, 0o755);
-    ensureDir(target);
+    ensureHome(target);
     expect(statSync(target).mode & 0o777).toBe(0o700);
   });
 });
@@ -58,13 +58,22 @@ describe("layout", () => {
 
   test("a socket path too long for sun_path moves to a short, stable one in tmp", () => {
     const longHome = `/x/${"d".repeat(100)}`;
-    const socket = layout(longHome).socket;
+    const socket = layout(longHome, {}).socket;
     const uid = process.getuid?.() ?? "user";
     expect(path.dirname(socket)).toBe(os.tmpdir());
     expect(path.basename(socket)).toMatch(new RegExp(`^tend-${uid}-[0-9a-f]{8}\\.sock$`));
     expect(Buffer.byteLength(socket)).toBeLessThanOrEqual(100);
-    expect(layout(longHome).socket).toBe(socket);
-    expect(layout(`${longHome}2`).socket).not.toBe(socket);
+    expect(layout(longHome, {}).socket).toBe(socket);
+    expect(layout(`${longHome}2`, {}).socket).not.toBe(socket);
+  });
+
+  test("with XDG_RUNTIME_DIR set, the short socket goes in that private folder instead", () => {
+    const longHome = `/x/${"d".repeat(100)}`;
+    const socket = layout(longHome, { XDG_RUNTIME_DIR: "/run/user/1000" }).socket;
+    expect(path.dirname(socket)).toBe("/run/user/1000");
+    expect(path.basename(socket)).toBe(path.basename(layout(longHome, {}).socket).replace(/^tend-[^-]+-/, "tend-"));
+    expect(layout(longHome, { XDG_RUNTIME_DIR: "relative/dir" }).socket).toBe(layout(longHome, {}).socket);
+    expect(layout(longHome, { XDG_RUNTIME_DIR: `/${"r".repeat(100)}` }).socket).toBe(layout(longHome, {}).socket);
   });
 
   test("a path of exactly 100 bytes stays in the home", () => {
