@@ -10,10 +10,9 @@ const STATE_COLOR: Record<string, number> = {
 };
 
 function detail(r: ProcessRecord, now: number): string {
-  const info = stateDetail(r, now);
-  if (!r.spec.sandbox) return info;
-  const sandbox = `sandbox: ${describeSandbox(r.spec.sandbox)}`;
-  return info ? `${sandbox}; ${info}` : sandbox;
+  const lost = r.status.logLinesLost ? `${r.status.logLinesLost.toLocaleString("en-US")} log lines lost` : "";
+  const sandbox = r.spec.sandbox ? `sandbox: ${describeSandbox(r.spec.sandbox)}` : "";
+  return [sandbox, stateDetail(r, now), lost].filter(Boolean).join("; ");
 }
 
 function stateDetail(r: ProcessRecord, now: number): string {

@@ -47,6 +47,8 @@ export interface Life {
   notReady: string | null;
   /** A fault in the supervisor's own handling of this process, for `ps` to show. */
   fault: string | null;
+  /** Lines of output the log could not take (a full disk), since the process was added. */
+  logLinesLost: number;
 }
 
 export type LifeEvent =
@@ -68,7 +70,9 @@ export type LifeEvent =
   | { type: "probe-timed-out"; afterMs: number; lastError: string | null; at: number }
   /** A lost process is no longer running (noticed by looking, or ended by us). */
   | { type: "leftover-gone"; at: number }
-  | { type: "fault"; message: string; at: number };
+  | { type: "fault"; message: string; at: number }
+  /** The log started dropping lines, or took them again: `total` lost so far. */
+  | { type: "log-loss"; total: number; message: string; level: NoticeLevel };
 
 export type Effect =
   /** Start a run; TEND_RESTARTS is `restarts`. The driver answers `spawned` or `spawn-failed`. */
@@ -112,6 +116,7 @@ export function newLife(at: number, spec: Pick<ProcessSpec, "restart">): Life {
     readyAt: null,
     notReady: null,
     fault: null,
+    logLinesLost: 0,
   };
 }
 
@@ -204,6 +209,7 @@ function commandOnRun(life: Life, event: LifeEvent, spec: ProcessSpec): Step | n
 /** One event in, the next life and what to do out. */
 export function step(life: Life, event: LifeEvent, spec: ProcessSpec): Step {
   const phase = life.phase;
+  if (event.type === "log-loss") return recorded({ ...life, logLinesLost: event.total }, notice(event.message, event.level));
   if (event.type === "fault") {
     const withFault = { ...life, fault: event.message };
     // With a run going the process is still ours to stop; without one it will not start again by itself.
@@ -380,6 +386,7 @@ export function toStatus(spec: ProcessSpec, life: Life, worktree: string | null)
     worktree,
     readyAt: life.readyAt,
     notReady: life.notReady,
+    logLinesLost: life.logLinesLost,
   };
 }
 
@@ -401,6 +408,7 @@ export function adoptRecord(record: ProcessRecord, alive: boolean, at: number): 
     exitSignal: s.exitSignal,
     readyAt: s.readyAt,
     notReady: s.notReady,
+    logLinesLost: s.logLinesLost ?? 0,
   };
   const settled = adoptedSettled(s);
   if (settled) return { ...base, phase: settled };

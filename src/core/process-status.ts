@@ -36,6 +36,11 @@ export interface ProcessStatus {
   readyAt: number | null;
   /** Why the current run's readiness probe gave up (`not ready after 60s: connection refused`), or null. */
   notReady: string | null;
+  /**
+   * Lines of output the log could not take (a full disk), since the process was added; a marker
+   * line in the log says how many once it takes lines again. Absent in records of older versions.
+   */
+  logLinesLost?: number;
 }
 
 export interface ProcessRecord {

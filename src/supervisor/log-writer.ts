@@ -12,14 +12,34 @@ const encoder = new TextEncoder();
 let owner: LogWriter | null = null;
 let flushScheduled = false;
 
-/** Why lines were dropped, and how many: told once when it starts and once when it ends. */
-export interface LossReport {
-  /** Lines (records) dropped since writing last succeeded. */
-  lost: number;
-  /** The error of the last failed write, e.g. "no space left on device". */
-  reason: string;
-  /** False while writes still fail; true once a write succeeded again and the marker went in. */
-  recovered: boolean;
+/**
+ * The lines of one process that its log could not take, across its runs: each run has its own
+ * writer, and a loss that a run could not report in its log is reported by the next.
+ */
+export class LogLoss {
+  /** Lines (records) dropped since writing last succeeded, and why. */
+  pending = 0;
+  reason = "";
+  /** Every line dropped since the process was added. */
+  total = 0;
+
+  /** Hears once when lines start being dropped, and once when the log takes lines again. */
+  constructor(private readonly report: (loss: LogLoss, recovered: boolean) => void = () => {}) {}
+
+  dropped(n: number, reason: string): void {
+    if (n === 0) return;
+    const first = this.pending === 0;
+    this.pending += n;
+    this.total += n;
+    this.reason = reason;
+    if (first) this.report(this, false);
+  }
+
+  /** The marker line went in: the loss is told, and counting starts afresh. */
+  told(): void {
+    this.report(this, true);
+    this.pending = 0;
+  }
 }
 
 /** What the OS said, without the syscall and path Node's message adds. */
@@ -64,16 +84,11 @@ export class LogWriter implements FrameTarget {
   private fd: number;
   private size: number;
   private closed = false;
-  /** Records dropped since the last successful write, and why. */
-  private lost = 0;
-  private lossReason = "";
-  /** Every record dropped since the writer opened, for the process's status. */
-  linesLost = 0;
 
   constructor(
     private readonly path: string,
     private readonly settings: LogSettings,
-    private readonly onLoss: (report: LossReport) => void = () => {},
+    private readonly loss: LogLoss = new LogLoss(),
   ) {
     this.fd = openForAppending(path);
     this.size = fstatSync(this.fd).size;
@@ -122,17 +137,19 @@ export class LogWriter implements FrameTarget {
     const { start, end } = framed;
     framed.end = start;
     if (this.closed || end === start) return;
-    if (this.lost > 0 && !this.writeLossMarker()) {
-      this.drop(framed.bytes, start, end, this.lossReason);
+    if (this.loss.pending > 0 && !this.writeLossMarker()) {
+      this.loss.dropped(countRecords(framed.bytes, start, end), this.loss.reason);
       return;
     }
     const failed = this.write(framed.bytes, start, end);
-    if (failed) this.drop(framed.bytes, failed.upTo, end, failed.error);
+    if (failed) this.loss.dropped(countRecords(framed.bytes, failed.upTo, end), failed.error);
   }
 
+  /** Writes what waits; a loss not yet told in the log gets a last try at its marker line. */
   close(): void {
     if (this.closed) return;
     this.flush();
+    if (this.loss.pending > 0) this.writeLossMarker();
     this.closed = true;
     closeSync(this.fd);
   }
@@ -165,27 +182,17 @@ export class LogWriter implements FrameTarget {
     }
   }
 
-  private drop(bytes: Uint8Array, from: number, to: number, reason: string): void {
-    const n = countRecords(bytes, from, to);
-    if (n === 0) return;
-    if (this.lost === 0) this.onLoss({ lost: n, reason, recovered: false });
-    this.lost += n;
-    this.linesLost += n;
-    this.lossReason = reason;
-  }
-
   /** One line in the log, on the stderr stream, for the lines that never reached it; false if it could not go in either. */
   private writeLossMarker(): boolean {
     const ts = formatTimestamp(BigInt(Date.now()) * 1_000_000n);
-    const text = `[tend: ${this.lost.toLocaleString("en-US")} lines lost: ${this.lossReason}]`;
+    const text = `[tend: ${this.loss.pending.toLocaleString("en-US")} lines lost: ${this.loss.reason}]`;
     const marker = encoder.encode(`${criPrefix(ts, "stderr", false)}${text}\n`);
     const failed = this.write(marker, 0, marker.length);
     if (failed) {
-      this.lossReason = failed.error;
+      this.loss.reason = failed.error;
       return false;
     }
-    this.onLoss({ lost: this.lost, reason: this.lossReason, recovered: true });
-    this.lost = 0;
+    this.loss.told();
     return true;
   }
 }

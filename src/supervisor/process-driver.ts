@@ -8,7 +8,7 @@ import { isConfined } from "../core/sandbox-settings";
 import { recordedProcessAlive } from "../platform/process-records";
 import { endTree } from "../platform/end-tree";
 import { MARKER_ENV } from "../platform/process-marker";
-import { LogWriter } from "./log-writer";
+import { LogLoss, LogWriter } from "./log-writer";
 import type { ProcessDriver, Run } from "./managed-process";
 import { OutputPump } from "./output-pump";
 import { ReadinessWatcher } from "../platform/readiness";
@@ -36,6 +36,8 @@ export interface DriverContext {
   onChunk(stream: StreamName, chunk: Uint8Array): void;
   /** Whether anything outside wants the process's lines one by one right now. */
   wantsLines(): boolean;
+  /** The log started dropping lines (a full disk), or took them again. */
+  logLoss(total: number, message: string, level: NoticeLevel): void;
 }
 
 /** A driver with the process's input, terminal size and recent output: what the supervisor holds. */
@@ -72,6 +74,7 @@ export class ChildDriver implements ProcessIo {
   private child: RunningChild | null = null;
   hasRun = false;
   private ttySize = { ...DEFAULT_TTY };
+  private readonly logLoss: LogLoss;
 
   constructor(
     private readonly spec: ProcessSpec,
@@ -79,6 +82,11 @@ export class ChildDriver implements ProcessIo {
   ) {
     this.clock = ctx.clock;
     this.screen = spec.tty ? new ScreenModel(DEFAULT_TTY.cols, DEFAULT_TTY.rows) : null;
+    this.logLoss = new LogLoss((loss, recovered) =>
+      recovered
+        ? ctx.logLoss(loss.total, `the log takes lines again; ${loss.pending.toLocaleString("en-US")} were lost (${loss.reason})`, "warn")
+        : ctx.logLoss(loss.total, `the log cannot be written (${loss.reason}): its lines are dropped and counted until it can`, "error"),
+    );
   }
 
   spawn(restarts: number): Run {
@@ -117,7 +125,7 @@ export class ChildDriver implements ProcessIo {
     };
     // A chatty child's lines cost only their copy into the log unless someone listens.
     const wantsLines = () => (logProbe && watcher !== null) || this.ctx.wantsLines();
-    const log = new LogWriter(this.ctx.logPath, spec.log);
+    const log = new LogWriter(this.ctx.logPath, spec.log, this.logLoss);
     let child: RunningChild;
     try {
       child = spawnChild(request, {

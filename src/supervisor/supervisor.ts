@@ -9,15 +9,15 @@ import type { NoticeLevel } from "../core/notice";
 import { nameFromCommand } from "../core/names";
 import type { ProcessSpec } from "../core/process-spec";
 import type { ProcessRecord } from "../core/process-status";
-import { writeFileAtomic } from "../platform/atomic-file";
 import { appendToFile } from "../platform/home-trust";
 import { addWorktree, removeWorktree, repoRoot, worktreeHasChanges } from "../platform/git-worktree";
-import { ensureHome, ensureInnerDir, layout, logFile, processFile, screenFile, type HomeLayout } from "../platform/paths";
-import { readProcessRecords, recordedProcessAlive, removeProcessRecord } from "../platform/process-records";
+import { ensureHome, ensureInnerDir, layout, logFile, screenFile, type HomeLayout } from "../platform/paths";
+import { readProcessRecords, recordedProcessAlive } from "../platform/process-records";
 import { markerPrefix } from "../platform/process-marker";
 import { ManagedProcess } from "./managed-process";
 import { ChildDriver, type DriverFactory, type ProcessIo } from "./process-driver";
 import type { RecentOutput } from "./recent-output";
+import { RecordWriter } from "./record-writer";
 import type { ScreenModel } from "./screen-model";
 
 export type SpawnMode = "same-dir" | "worktree";
@@ -79,6 +79,7 @@ export class Supervisor {
   readonly paths: HomeLayout;
   private readonly entries = new Map<string, Entry>();
   private readonly listeners = new Map<string, Set<OutputListener>>();
+  private readonly records: RecordWriter;
   private readonly clock: Clock;
   private readonly events: SupervisorEvents;
   private readonly capacity: number;
@@ -92,6 +93,9 @@ export class Supervisor {
 
   constructor(private readonly options: SupervisorOptions) {
     this.paths = layout(options.home);
+    this.records = new RecordWriter(this.paths, (name, problem) =>
+      this.events.notice?.(name, problem === null ? "its state is recorded again" : `cannot record its state: ${problem}`, problem === null ? "info" : "warn"),
+    );
     this.clock = options.clock ?? systemClock;
     this.events = options.events ?? {};
     this.capacity = options.capacity ?? 0;
@@ -250,7 +254,7 @@ export class Supervisor {
     for (const { proc } of this.entries.values()) {
       if (proc.spec.origin === "worker" && proc.phase.kind !== "lost") {
         this.releaseWorktree(proc.record());
-        removeProcessRecord(this.paths, proc.spec.name);
+        this.records.remove(proc.spec.name);
       }
     }
     this.entries.clear();
@@ -306,6 +310,7 @@ export class Supervisor {
         for (const l of this.listeners.get(name) ?? []) this.guard(`a listener of ${name}`, () => l.chunk?.(stream, chunk));
       },
       wantsLines: () => this.events.line !== undefined || (this.listeners.get(name)?.size ?? 0) > 0,
+      logLoss: (total, message, level) => proc.send({ type: "log-loss", total, message, level }),
     });
     proc = new ManagedProcess(spec, io, life, worktree);
     return { proc, io };
@@ -360,7 +365,7 @@ export class Supervisor {
     if (this.entries.get(name)?.proc !== proc) return;
     this.entries.delete(name);
     this.releaseWorktree(proc.record());
-    removeProcessRecord(this.paths, name);
+    this.records.remove(name);
     for (const l of this.listeners.get(name) ?? []) this.guard(`a listener of ${name}`, () => l.removed?.());
     this.listeners.delete(name);
     this.admitWaiting();
@@ -410,14 +415,9 @@ export class Supervisor {
     );
   }
 
+  /** A record that cannot be written (disk full) never stops the supervision: it is tried again. */
   private persist(record: ProcessRecord): void {
-    try {
-      writeFileAtomic(processFile(this.paths, record.spec.name), `${JSON.stringify(record, null, 2)}\n`);
-    } catch (error) {
-      // A record that cannot be written (home removed, disk full) must not stop the
-      // supervision itself: the process is still ours to restart or stop.
-      this.events.notice?.(record.spec.name, `cannot record its state: ${(error as Error).message}`, "warn");
-    }
+    this.records.write(record);
   }
 
   private guard(what: string, fn: () => void): void {

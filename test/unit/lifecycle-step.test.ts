@@ -66,6 +66,9 @@ const rows: Row[] = [
   // Faults in the supervisor's own handling.
   ["running: a fault is shown, the run stays ours", life({ kind: "running" }), { type: "fault", message: "internal error (record): boom", at: T }, { kind: "running" }, ["record", "notify"]],
   ["backoff: a fault parks it, the restart is off", life({ kind: "backoff", until: T, delayMs: 2000 }), { type: "fault", message: "internal error", at: T }, { kind: "parked" }, ["record", "cancel-timer", "notify"]],
+  // The log dropping lines is told and recorded, whatever the phase.
+  ["running: the log drops lines", life({ kind: "running" }), { type: "log-loss", total: 12, message: "m", level: "error" }, { kind: "running" }, ["record", "notify"]],
+  ["exited: a loss told after the run ended", life({ kind: "exited", failed: false }), { type: "log-loss", total: 12, message: "m", level: "warn" }, { kind: "exited" }, ["record", "notify"]],
 ];
 
 describe("step: (phase, event) → (phase, effects)", () => {
@@ -104,6 +107,13 @@ describe("what a step decides", () => {
     expect(next.effects).toContainEqual({ kind: "notify", message: "exited code=3, restarting in 2s", level: "warn" });
     const status = toStatus(always, next.life, null);
     expect(status).toMatchObject({ state: "backoff", reason: "restarting in 2s", nextRestartAt: T + 2100, exitCode: 3, pid: null, restarts: 1 });
+  });
+
+  test("the lines the log lost are in the status, and survive an earlier supervisor's record", () => {
+    const lossy = step(life({ kind: "running" }), { type: "log-loss", total: 2913, message: "m", level: "warn" }, spec).life;
+    expect(toStatus(spec, lossy, null).logLinesLost).toBe(2913);
+    const record = { spec, status: toStatus(spec, { ...lossy, phase: { kind: "exited", failed: false } }, null) };
+    expect(adoptRecord(record, false, T).logLinesLost).toBe(2913);
   });
 
   test("a queued process always says why it waits", () => {
