@@ -11,7 +11,7 @@ export function failureLine(name: string, outcome: WaitOutcome, record: ProcessR
   const s = record?.status;
   switch (outcome) {
     case "exited":
-      return exitedBeforeReady(name, s?.exitCode ?? null, s?.exitSignal ?? null);
+      return exitedBeforeReady(name, s?.exitCode ?? null, s?.exitSignal ?? null, s?.notReady ?? null);
     case "not-ready":
       return `${name} ${s?.notReady ?? "not ready"}; it is still running (end it with "tend kill ${name}")`;
     case "removed":

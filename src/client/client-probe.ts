@@ -25,10 +25,16 @@ export function probeUntilReady(api: ApiClient, record: ProcessRecord, probe: Pr
     };
     const watcher = new ReadinessWatcher(
       probe,
-      { clock: systemClock, cwd: record.spec.cwd ?? process.cwd(), env: process.env as Record<string, string> },
+      {
+        clock: systemClock,
+        cwd: record.spec.cwd ?? process.cwd(),
+        env: process.env as Record<string, string>,
+        owner: { name, tree: () => ({ pgid: record.status.pid, marker: record.status.marker }) },
+      },
       {
         ready: () => finish(true, ""),
         timedOut: (ms, err) => finish(false, `${name} ${notReadyMessage(ms, probe, err)}`),
+        held: (message) => finish(false, `${name} ${message}`),
       },
     );
     watcher.start();

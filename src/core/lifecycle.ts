@@ -1,6 +1,6 @@
 import { formatDuration } from "./duration";
 import type { NoticeLevel } from "./notice";
-import { describeProbe, notReadyMessage } from "./probe-spec";
+import { describeProbe } from "./probe-spec";
 import type { ProcessSpec } from "./process-spec";
 import type { ProcessRecord, ProcessState, ProcessStatus } from "./process-status";
 import { decideAfterExit, describeExit, freshHistory, type RestartHistory } from "./restart-policy";
@@ -45,6 +45,8 @@ export interface Life {
   exitSignal: string | null;
   readyAt: number | null;
   notReady: string | null;
+  /** The last failed attempt of the current run's probe, while it still tries. */
+  probeError: string | null;
   /** A fault in the supervisor's own handling of this process, for `ps` to show. */
   fault: string | null;
   /** Lines of output the log could not take (a full disk), since the process was added. */
@@ -67,7 +69,10 @@ export type LifeEvent =
   | { type: "remove"; signal?: string; graceMs?: number; at: number }
   | { type: "timer"; at: number }
   | { type: "probe-passed"; at: number }
-  | { type: "probe-timed-out"; afterMs: number; lastError: string | null; at: number }
+  /** The probe gave up (its timeout, or the port is someone else's), in words for `ps`. */
+  | { type: "probe-failed"; message: string; at: number }
+  /** One probe attempt failed; shown while the probe goes on, not worth a record of its own. */
+  | { type: "probe-attempt-failed"; error: string }
   /** A lost process is no longer running (noticed by looking, or ended by us). */
   | { type: "leftover-gone"; at: number }
   | { type: "fault"; message: string; at: number }
@@ -115,6 +120,7 @@ export function newLife(at: number, spec: Pick<ProcessSpec, "restart">): Life {
     exitSignal: null,
     readyAt: null,
     notReady: null,
+    probeError: null,
     fault: null,
     logLinesLost: 0,
   };
@@ -125,7 +131,7 @@ const recorded = (life: Life, ...more: Effect[]): Step => ({ life, effects: [{ k
 const notice = (message: string, level: NoticeLevel = "info"): Effect => ({ kind: "notify", message, level });
 
 function clearedRun(life: Life): Life {
-  return { ...life, pid: null, readyAt: null, notReady: null, fault: null };
+  return { ...life, pid: null, readyAt: null, notReady: null, probeError: null, fault: null };
 }
 
 /** A run starts: the restart history's count becomes TEND_RESTARTS. */
@@ -261,14 +267,14 @@ export function step(life: Life, event: LifeEvent, spec: ProcessSpec): Step {
         case "probe-passed":
           if (phase.kind !== "running" || !spec.ready) return unchanged(life);
           return recorded(
-            { ...life, readyAt: event.at, notReady: null, phase: { kind: "ready" } },
+            { ...life, readyAt: event.at, notReady: null, probeError: null, phase: { kind: "ready" } },
             notice(`ready after ${formatDuration(event.at - (life.startedAt ?? event.at))} (${describeProbe(spec.ready)})`),
           );
-        case "probe-timed-out": {
+        case "probe-failed":
           if (phase.kind !== "running" || !spec.ready) return unchanged(life);
-          const notReady = notReadyMessage(event.afterMs, spec.ready, event.lastError);
-          return recorded({ ...life, notReady }, notice(notReady, "error"));
-        }
+          return recorded({ ...life, notReady: event.message, probeError: null }, notice(event.message, "error"));
+        case "probe-attempt-failed":
+          return phase.kind === "running" && life.notReady === null ? unchanged({ ...life, probeError: event.error }) : unchanged(life);
         default:
           return unchanged(life);
       }
@@ -387,6 +393,7 @@ export function toStatus(spec: ProcessSpec, life: Life, worktree: string | null)
     readyAt: life.readyAt,
     notReady: life.notReady,
     logLinesLost: life.logLinesLost,
+    probeError: life.probeError,
   };
 }
 
@@ -409,6 +416,7 @@ export function adoptRecord(record: ProcessRecord, alive: boolean, at: number): 
     readyAt: s.readyAt,
     notReady: s.notReady,
     logLinesLost: s.logLinesLost ?? 0,
+    probeError: null,
   };
   const settled = adoptedSettled(s);
   if (settled) return { ...base, phase: settled };

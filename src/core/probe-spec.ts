@@ -72,7 +72,16 @@ export function notReadyMessage(afterMs: number, probe: ProbeSpec, lastError: st
   return `not ready after ${formatDuration(afterMs)} (${describeProbe(probe)})${lastError ? `: ${lastError}` : ""}`;
 }
 
+/**
+ * A probe that cannot pass because another process holds the port, said as a not-ready reason:
+ * `not ready: port 8000 is held by pid 1234 (python3 -m http.server), not by api`.
+ */
+export function heldByOtherMessage(port: number, holder: { pid: number | null; command: string | null }, name: string): string {
+  const who = holder.pid === null ? "a process tend cannot see (another user's?)" : `pid ${holder.pid}${holder.command ? ` (${holder.command})` : ""}`;
+  return `not ready: port ${port} is held by ${who}, not by ${name}`;
+}
+
 /** A process that ended while someone waited for it to be ready. */
-export function exitedBeforeReady(name: string, exitCode: number | null, exitSignal: string | null): string {
-  return `${name} exited (${describeExit(exitCode, exitSignal)}) before it was ready`;
+export function exitedBeforeReady(name: string, exitCode: number | null, exitSignal: string | null, notReady: string | null = null): string {
+  return `${name} exited (${describeExit(exitCode, exitSignal)}) before it was ready${notReady ? ` (${notReady})` : ""}`;
 }

@@ -41,6 +41,8 @@ export interface ProcessStatus {
    * line in the log says how many once it takes lines again. Absent in records of older versions.
    */
   logLinesLost?: number;
+  /** While the probe still tries: why its last attempt failed (`connection refused`), or null. */
+  probeError: string | null;
 }
 
 export interface ProcessRecord {

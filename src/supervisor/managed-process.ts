@@ -10,6 +10,14 @@ export interface ChildExit {
   signal: string | null;
 }
 
+/** What a run's readiness probe reports. */
+export interface ProbeEvents {
+  passed(): void;
+  /** It gave up, or cannot pass (the port is someone else's): the message says why. */
+  failed(message: string): void;
+  attemptFailed(error: string): void;
+}
+
 /** One run of a process, as the driver started it. */
 export interface Run {
   pid: number;
@@ -18,7 +26,7 @@ export interface Run {
   /** Resolves once the child exited, its output reached end-of-file and nothing of its tree runs. */
   finished: Promise<ChildExit>;
   end(signal: string, graceMs: number): Promise<void>;
-  startProbe(on: { passed(): void; timedOut(afterMs: number, lastError: string | null): void }): void;
+  startProbe(on: ProbeEvents): void;
   cancelProbe(): void;
 }
 
@@ -130,7 +138,8 @@ export class ManagedProcess {
         const run = this.current;
         run?.startProbe({
           passed: () => run === this.current && this.send({ type: "probe-passed", at: this.now() }),
-          timedOut: (afterMs, lastError) => run === this.current && this.send({ type: "probe-timed-out", afterMs, lastError, at: this.now() }),
+          failed: (message) => run === this.current && this.send({ type: "probe-failed", message, at: this.now() }),
+          attemptFailed: (error) => run === this.current && this.send({ type: "probe-attempt-failed", error }),
         });
         return;
       }

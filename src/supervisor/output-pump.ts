@@ -60,21 +60,26 @@ export class OutputPump {
   }
 }
 
-/** Reads a pipe to its end into a pump. */
-export async function drainInto(source: ReadableStream<Uint8Array>, pump: OutputPump): Promise<void> {
+/** Reads a pipe to its end into a pump; `stop` gives up on a pipe that never ends. */
+export function drainInto(source: ReadableStream<Uint8Array>, pump: OutputPump): { stop(): void } {
   const reader = source.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      try {
-        pump.push(value);
-      } catch {
-        // A listener's failure must not leave the child's pipe unread (it would block on it).
+  void (async () => {
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        try {
+          pump.push(value);
+        } catch {
+          // A listener's failure must not leave the child's pipe unread (it would block on it).
+        }
       }
+    } catch {
+      // Given up on (stop): the pump ends all the same.
+    } finally {
+      pump.end();
+      reader.releaseLock();
     }
-  } finally {
-    pump.end();
-    reader.releaseLock();
-  }
+  })();
+  return { stop: () => void reader.cancel().catch(() => {}) };
 }

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Clock } from "../core/clock";
 import type { StreamName } from "../core/cri";
 import type { NoticeLevel } from "../core/notice";
+import { notReadyMessage } from "../core/probe-spec";
 import type { ProcessSpec } from "../core/process-spec";
 import type { ProcessRecord } from "../core/process-status";
 import { isConfined } from "../core/sandbox-settings";
@@ -9,7 +10,7 @@ import { recordedProcessAlive } from "../platform/process-records";
 import { endTree } from "../platform/end-tree";
 import { MARKER_ENV } from "../platform/process-marker";
 import { LogLoss, LogWriter } from "./log-writer";
-import type { ProcessDriver, Run } from "./managed-process";
+import type { ProbeEvents, ProcessDriver, Run } from "./managed-process";
 import { OutputPump } from "./output-pump";
 import { ReadinessWatcher } from "../platform/readiness";
 import { RecentOutput } from "./recent-output";
@@ -138,8 +139,12 @@ export class ChildDriver implements ProcessIo {
     }
     this.child = child;
     this.hasRun = true;
+    let probe: ProbeEvents | null = null;
     const finished = child.finished
       .finally(() => {
+        // A server that could not bind its port because another holds it: the failure says who.
+        const held = watcher?.heldAtExit();
+        if (held) probe?.failed(held);
         watcher?.cancel();
         watcher = null;
         log.close();
@@ -156,10 +161,15 @@ export class ChildDriver implements ProcessIo {
       finished,
       end: (signal, graceMs) => stopChild(child, request, signal as NodeJS.Signals, graceMs),
       startProbe: (on) => {
-        if (!spec.ready) return;
-        watcher = new ReadinessWatcher(spec.ready, { clock: this.clock, cwd: request.cwd, env: request.env }, {
+        const ready = spec.ready;
+        if (!ready) return;
+        probe = on;
+        const owner = { name: spec.name, tree: () => ({ pgid: child.pid, marker }) };
+        watcher = new ReadinessWatcher(ready, { clock: this.clock, cwd: request.cwd, env: request.env, owner }, {
           ready: () => on.passed(),
-          timedOut: (afterMs, lastError) => on.timedOut(afterMs, lastError),
+          timedOut: (afterMs, lastError) => on.failed(notReadyMessage(afterMs, ready, lastError)),
+          held: (message) => on.failed(message),
+          attemptFailed: (error) => on.attemptFailed(error),
         });
         watcher.start();
       },

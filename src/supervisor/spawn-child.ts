@@ -37,6 +37,10 @@ export interface RunningChild {
   resize(cols: number, rows: number): void;
 }
 
+/** How long the output may stay open once the tree has ended, and what the log then says. */
+const HELD_OPEN_MS = 2000;
+const HELD_OPEN_NOTE = new TextEncoder().encode("[tend: stopped reading: the output is held open by a process outside the tree]\n");
+
 /** How long the streams may stay open after the child exited before its leftovers are ended. */
 const EOF_AFTER_EXIT_MS = 250;
 
@@ -113,11 +117,8 @@ export function spawnChild(req: SpawnRequest, out: { stdout: OutputPump; stderr:
   const pid = proc.pid;
   const pidStartTime = processStartTime(pid);
   const terminal = proc.terminal;
+  const drains = terminal ? [] : [drainInto(proc.stdout as ReadableStream<Uint8Array>, out.stdout), drainInto(proc.stderr as ReadableStream<Uint8Array>, out.stderr)];
   if (terminal) out.stderr.end();
-  else {
-    void drainInto(proc.stdout as ReadableStream<Uint8Array>, out.stdout);
-    void drainInto(proc.stderr as ReadableStream<Uint8Array>, out.stderr);
-  }
   const streams = Promise.all([out.stdout.done, out.stderr.done]);
   const stdin = terminal ? null : (proc.stdin as import("bun").FileSink);
 
@@ -132,6 +133,14 @@ export function spawnChild(req: SpawnRequest, out: { stdout: OutputPump; stderr:
       // Nothing holds the PTY open any more; closing it ends the stream if EOF was not seen.
       terminal.close();
       out.stdout.end();
+    }
+    // Only a process outside the tree (no marker, another user's) can still hold the output
+    // open now; it must not hold the run's end for ever. Its later lines are not ours.
+    if ((await Promise.race([streams.then(() => true), Bun.sleep(HELD_OPEN_MS).then(() => false)])) === false) {
+      out.stderr.push(HELD_OPEN_NOTE);
+      for (const d of drains) d.stop();
+      out.stdout.end();
+      out.stderr.end();
     }
     await streams;
     try {

@@ -1,9 +1,9 @@
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { useTendHome, waitFor } from "../helpers/home";
-import { sessionsIn, tend } from "../helpers/tend-cli";
+import { FIXTURES, sessionsIn, tend } from "../helpers/tend-cli";
 
 const t = useTendHome({ killAll: { grace: "0s" }, stop: true });
 const { bg, stateOf } = sessionsIn(t);
@@ -17,12 +17,6 @@ function freePort(): Promise<number> {
   });
 }
 
-let server: ReturnType<typeof Bun.serve> | null = null;
-afterEach(() => {
-  server?.stop(true);
-  server = null;
-});
-
 test("tend run --name N --ready-http waits for the probe given, not only for N to run", async () => {
   // Without a probe of its own the session counts as ready as soon as it runs.
   await bg("--name", "api", "--", "sh", "-c", "echo api up; exec sleep 30");
@@ -33,8 +27,11 @@ test("tend run --name N --ready-http waits for the probe given, not only for N t
   expect(notYet.stderr).toStartWith(`tend: api not ready after 400ms (http ${closed})`);
   expect(notYet.stderr).toContain("api up");
 
-  server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("ok") });
-  const up = await tend(["run", "--name", "api", "--ready-http", `http://127.0.0.1:${server.port}/`, "--timeout", "5s", "--", "echo", "ran"], { env: t.env });
+  // The answer must come from the session's own server, which starts a moment after it runs.
+  const port = await freePort();
+  await bg("--name", "web", "-e", `PORT=${port}`, "-e", "DELAY_MS=500", "--", process.execPath, path.join(FIXTURES, "http-server.ts"));
+  const up = await tend(["run", "--name", "web", "--ready-http", `http://127.0.0.1:${port}/`, "--timeout", "5s", "--", "echo", "ran"], { env: t.env });
+  expect(up.stderr).toBe("");
   expect(up.code).toBe(0);
   expect(up.stdout).toEndWith("ran\n");
 }, 20_000);

@@ -2,7 +2,7 @@ import { TendError } from "../../src/core/errors";
 import type { NoticeLevel } from "../../src/core/notice";
 import type { ProcessSpec } from "../../src/core/process-spec";
 import type { ProcessRecord } from "../../src/core/process-status";
-import type { ChildExit, Run } from "../../src/supervisor/managed-process";
+import type { ChildExit, ProbeEvents, Run } from "../../src/supervisor/managed-process";
 import type { DriverContext, DriverFactory, ProcessIo } from "../../src/supervisor/process-driver";
 import { RecentOutput } from "../../src/supervisor/recent-output";
 import type { FakeClock } from "./fake-clock";
@@ -16,7 +16,7 @@ export class FakeRun implements Run {
   readonly marker: string;
   readonly finished: Promise<ChildExit>;
   readonly signals: string[] = [];
-  probe: { passed(): void; timedOut(afterMs: number, lastError: string | null): void } | null = null;
+  probe: ProbeEvents | null = null;
   private resolve!: (exit: ChildExit) => void;
   /** Ignores the stop signal (a TERM-ignoring child) until SIGKILL. */
   stubborn = false;

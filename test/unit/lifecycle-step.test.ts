@@ -31,7 +31,7 @@ const rows: Row[] = [
   ["starting: a command that cannot start is parked", life({ kind: "starting" }), { type: "spawn-failed", reason: "cannot start x: command not found", at: T }, { kind: "parked", reason: "cannot start x: command not found" }, ["record", "notify"]],
   // Running.
   ["running: the probe passes", life({ kind: "running" }), { type: "probe-passed", at: T + 50 }, { kind: "ready" }, ["record", "notify"], probed],
-  ["running: the probe gives up, still running", life({ kind: "running" }), { type: "probe-timed-out", afterMs: 5000, lastError: "connection refused", at: T + 5000 }, { kind: "running" }, ["record", "notify"], probed],
+  ["running: the probe gives up, still running", life({ kind: "running" }), { type: "probe-failed", message: "not ready after 5s (port 127.0.0.1:1): connection refused", at: T + 5000 }, { kind: "running" }, ["record", "notify"], probed],
   ["running: a clean exit without restart ends it", life({ kind: "running" }), { type: "exited", code: 0, signal: null, at: T + 20_000 }, { kind: "exited", failed: false }, ["record", "cancel-probe", "notify"]],
   ["running: a crash with restart=always backs off", life({ kind: "running" }), { type: "exited", code: 1, signal: null, at: T + 100 }, { kind: "backoff", until: T + 100 + 2000, delayMs: 2000 }, ["record", "cancel-probe", "start-timer", "notify"], always],
   ["running: exit 78 parks at once", life({ kind: "running" }), { type: "exited", code: 78, signal: null, at: T + 100 }, { kind: "parked", reason: "permanent exit code 78" }, ["record", "cancel-probe", "notify"], always],
