@@ -27,7 +27,7 @@ export async function followOutput(info: SupervisorInfo, names: string[], sinceM
     const outcome = await readLogs(layout(tendHome()), { names, all: false, follow: true, filter: { sinceNs: BigInt(sinceMs) * 1_000_000n } }, {
       start() {},
       lines(batch) {
-        for (const e of batch) printer.line(e.name, e.stream, encoder.encode(e.text), false);
+        for (const e of batch) printer.line(e.name, e.stream, encoder.encode(e.text), e.partial);
       },
     });
     if (outcome.kind === "dropped") printer.notice(null, "output dropped: this terminal reads more slowly than the processes write", "warn");

@@ -1,4 +1,4 @@
-import type { StreamName } from "../core/cri";
+import { JOIN_LIMIT, type StreamName } from "../core/cri";
 import type { NoticeLevel } from "../core/notice";
 import { colorEnabled, colorFor, dim, paint } from "./colors";
 
@@ -8,14 +8,15 @@ const NEWLINE = encoder.encode("\n");
 /**
  * Foreground output of `tend start`: each process line as `name | line`, names padded and
  * coloured, and supervisor notices as `name * message` so they never pass for process output.
- * Pieces of an over-long line are joined first, so lines of different processes never mix.
- * Output is gathered and written once per event-loop turn.
+ * Pieces of an over-long line are joined first, so lines of different processes never mix;
+ * past 1 MiB what is joined is shown as a line of its own, so memory stays bounded. Output is
+ * gathered and written once per event-loop turn.
  */
 export class LinePrinter {
   private width: number;
   private readonly color: boolean;
   private readonly prefixes = new Map<string, Uint8Array>();
-  private readonly pendingPieces = new Map<string, Uint8Array[]>();
+  private readonly pendingPieces = new Map<string, { parts: Uint8Array[]; bytes: number }>();
   private parts: Uint8Array[] = [];
   private scheduled = false;
   private muted = false;
@@ -30,16 +31,17 @@ export class LinePrinter {
 
   line(name: string, stream: StreamName, text: Uint8Array, partial: boolean): void {
     const key = `${name}\0${stream}`;
-    if (partial) {
-      const pieces = this.pendingPieces.get(key) ?? [];
-      pieces.push(text.slice());
-      this.pendingPieces.set(key, pieces);
+    const pending = this.pendingPieces.get(key);
+    if (partial && (pending?.bytes ?? 0) + text.length < JOIN_LIMIT) {
+      if (pending) {
+        pending.parts.push(text.slice());
+        pending.bytes += text.length;
+      } else this.pendingPieces.set(key, { parts: [text.slice()], bytes: text.length });
       return;
     }
-    const pieces = this.pendingPieces.get(key);
     this.parts.push(this.prefix(name));
-    if (pieces) {
-      this.parts.push(...pieces);
+    if (pending) {
+      this.parts.push(...pending.parts);
       this.pendingPieces.delete(key);
     }
     this.parts.push(text.slice(), NEWLINE);

@@ -43,7 +43,7 @@ export async function dumpLogs(paths: HomeLayout, names: string[], known: Proces
       start() {},
       lines(batch) {
         let text = "";
-        for (const e of batch) text += `${e.text}\n`;
+        for (const e of batch) text += e.partial ? e.text : `${e.text}\n`;
         return write(text);
       },
     });

@@ -21,6 +21,8 @@ export interface LogEntry {
   ts: string;
   stream: StreamName;
   text: string;
+  /** A part of a line longer than 1 MiB, not its end: the line goes on in the next entry of its name and stream. */
+  partial: boolean;
 }
 
 export interface LogsSink {
@@ -39,6 +41,29 @@ export type LogsOutcome =
   | { kind: "offline"; stillRunning: string[] };
 
 const BATCH_LINES = 2000;
+const LF = 0x0a;
+
+/**
+ * Cuts a byte stream into its non-empty lines (blank ones are keep-alives). A record that spans
+ * many reads is gathered as bytes and decoded once it is whole: linear in its size.
+ */
+class NdjsonSplitter {
+  private pending: Uint8Array[] = [];
+
+  push(chunk: Uint8Array): string[] {
+    const lines: string[] = [];
+    let start = 0;
+    for (let nl = chunk.indexOf(LF); nl !== -1; nl = chunk.indexOf(LF, start)) {
+      const tail = chunk.subarray(start, nl);
+      const whole = this.pending.length > 0 ? Buffer.concat([...this.pending, tail]) : tail;
+      this.pending = [];
+      if (whole.length > 0) lines.push(Buffer.from(whole.buffer, whole.byteOffset, whole.byteLength).toString("utf8"));
+      start = nl + 1;
+    }
+    if (start < chunk.length) this.pending.push(chunk.slice(start));
+    return lines;
+  }
+}
 
 function notFound(name: string, known: string[]): TendError {
   return new TendError(
@@ -82,18 +107,14 @@ async function fromApi(socket: string, req: LogsRequest, sink: LogsSink): Promis
   }
   if (!res.ok || !res.body) throw await apiError(res);
   sink.start(names);
-  const decoder = new TextDecoder();
-  let rest = "";
   const reader = res.body.getReader();
+  const records = new NdjsonSplitter();
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      const lines = (rest + decoder.decode(value, { stream: true })).split("\n");
-      rest = lines.pop()!;
       const batch: LogEntry[] = [];
-      for (const line of lines) {
-        if (line === "") continue;
+      for (const line of records.push(value)) {
         const entry = JSON.parse(line) as LogEntry & { dropped?: boolean };
         if (entry.dropped) {
           await sink.lines(batch);
@@ -120,7 +141,7 @@ async function fromFiles(paths: HomeLayout, req: LogsRequest, sink: LogsSink): P
   try {
     let batch: LogEntry[] = [];
     for (let line = merged.next(); line; line = merged.next()) {
-      batch.push({ name: line.name, ts: line.ts, stream: line.stream, text: line.text });
+      batch.push({ name: line.name, ts: line.ts, stream: line.stream, text: line.text, partial: line.partial });
       if (batch.length >= BATCH_LINES) {
         await sink.lines(batch);
         batch = [];

@@ -4,6 +4,12 @@
  */
 export type StreamName = "stdout" | "stderr";
 
+/**
+ * Readers join the `P` pieces of a line up to this many bytes; a longer line is handed on in
+ * parts of this size, so no reader holds a line of unbounded length in memory.
+ */
+export const JOIN_LIMIT = 1024 * 1024;
+
 const NS_PER_SECOND = 1_000_000_000n;
 const NS_PER_MS = 1_000_000n;
 

@@ -1,16 +1,20 @@
 import { closeSync, fstatSync, readSync, readdirSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
-import { parseCriLine, type StreamName } from "../core/cri";
+import { JOIN_LIMIT, parseCriLine, type StreamName } from "../core/cri";
 import { TendError } from "../core/errors";
 import { openForReading } from "./home-trust";
 
-/** One line as the process wrote it: `P` pieces joined with their final `F`, stamped with the `F`'s time. */
+/**
+ * One line as the process wrote it: `P` pieces joined with their final `F`, stamped with the
+ * `F`'s time. A line longer than JOIN_LIMIT comes as several, all but the last `partial`.
+ */
 export interface LogLine {
   name: string;
   ts: string;
   timeNs: bigint;
   stream: StreamName;
   text: string;
+  partial: boolean;
 }
 
 export interface LogFilter {
@@ -206,27 +210,69 @@ function* backward(files: OpenLog[]): Generator<Located> {
   }
 }
 
-/** Joins `P` pieces with their final `F`, per stream. Pieces are copied: callers may reuse their buffers. */
-export class PieceJoiner {
-  private readonly pieces = new Map<StreamName, Uint8Array[]>();
+/** A joined line, or a part of one; `bytes` are valid only until the next push for the stream. */
+export interface Joined {
+  bytes: Uint8Array;
+  /** More of the same line follows. */
+  partial: boolean;
+}
 
-  /** The whole line once its final piece arrives, else null. */
-  push(stream: StreamName, text: Uint8Array, partial: boolean): string | null {
-    const pending = this.pieces.get(stream);
-    if (partial) {
-      if (pending) pending.push(new Uint8Array(text));
-      else this.pieces.set(stream, [new Uint8Array(text)]);
-      return null;
+function decode(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+}
+
+/** Where `bytes` can be cut without splitting a UTF-8 character: before an unfinished last one. */
+function utf8Cut(bytes: Uint8Array): number {
+  const n = bytes.length;
+  for (let i = n - 1; i >= 0 && i >= n - 4; i--) {
+    const b = bytes[i]!;
+    if ((b & 0xc0) === 0x80) continue;
+    const size = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return n - i < size ? i : n;
+  }
+  return n;
+}
+
+/**
+ * Joins `P` pieces with their final `F`, per stream, up to JOIN_LIMIT bytes: past that, what is
+ * joined is handed on as a partial line (cut between characters) and joining starts afresh.
+ * Pieces are copied into one buffer per stream and line: callers may reuse theirs.
+ */
+export class PieceJoiner {
+  /** Per stream: the bytes joined so far, and where the part last handed on ends (0: none). */
+  private readonly pending = new Map<StreamName, { buf: Buffer; used: number; cut: number }>();
+
+  /** The line, or a part of it past JOIN_LIMIT, once there is one; else null. */
+  push(stream: StreamName, text: Uint8Array, partial: boolean): Joined | null {
+    let p = this.pending.get(stream);
+    if (!partial && !p) return { bytes: text, partial: false };
+    if (!p) this.pending.set(stream, (p = { buf: Buffer.allocUnsafe(0), used: 0, cut: 0 }));
+    if (p.cut > 0) {
+      // The part handed on last time is gone from the buffer now.
+      p.buf.copyWithin(0, p.cut, p.used);
+      p.used -= p.cut;
+      p.cut = 0;
     }
-    if (!pending) return Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString("utf8");
-    this.pieces.delete(stream);
-    return Buffer.concat([...pending, text]).toString("utf8");
+    if (p.used + text.length > p.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(p.used + text.length, Math.min(2 * p.buf.length, JOIN_LIMIT + text.length), 4096));
+      p.buf.copy(grown, 0, 0, p.used);
+      p.buf = grown;
+    }
+    p.buf.set(text, p.used);
+    p.used += text.length;
+    if (!partial) {
+      this.pending.delete(stream);
+      return { bytes: p.buf.subarray(0, p.used), partial: false };
+    }
+    if (p.used < JOIN_LIMIT) return null;
+    p.cut = utf8Cut(p.buf.subarray(0, p.used));
+    return { bytes: p.buf.subarray(0, p.cut), partial: true };
   }
 
   /** Pieces of unfinished lines, which nothing more will complete. */
   takeUnfinished(): Array<{ stream: StreamName; text: string }> {
-    const out = [...this.pieces].map(([stream, pieces]) => ({ stream, text: Buffer.concat(pieces).toString("utf8") }));
-    this.pieces.clear();
+    const out = [...this.pending].filter(([, p]) => p.used > p.cut).map(([stream, p]) => ({ stream, text: p.buf.toString("utf8", p.cut, p.used) }));
+    this.pending.clear();
     return out;
   }
 }
@@ -312,7 +358,7 @@ export interface HistoryOptions {
  * are then read lazily, a chunk at a time.
  */
 export class LogHistory {
-  /** Pieces of the lines still being written (with `holdUnfinished`), per stream, oldest first. */
+  /** Pieces of the lines still being written (with `holdUnfinished`, while short), per stream, oldest first. */
   readonly unfinished: Array<{ stream: StreamName; text: Uint8Array }>;
   private readonly files: OpenLog[];
   private readonly firstShown: Record<StreamName, number>;
@@ -322,6 +368,8 @@ export class LogHistory {
   private records: Generator<RawRecord> | null;
   private lastTs = { ts: "", timeNs: 0n };
   private leftovers: LogLine[] = [];
+  /** Streams whose unfinished line was too long to hold: its parts end the history as partial. */
+  private readonly continues = new Set<StreamName>();
 
   constructor(
     logsDir: string,
@@ -336,15 +384,18 @@ export class LogHistory {
     const end = this.files.reduce((n, f) => n + f.size, 0);
     this.heldFrom = { stdout: end, stderr: end };
     this.unfinished = [];
-    if (opts.holdUnfinished) {
-      for (const u of p.unfinished) {
+    const held = (stream: StreamName) => p.unfinished.filter((u) => u.stream === stream).reduce((n, u) => n + u.end - u.start - u.textOffset, 0);
+    for (const u of p.unfinished) {
+      // Held in memory only while it is short; a longer one stays in the history, in parts.
+      if (opts.holdUnfinished && held(u.stream) < JOIN_LIMIT) {
         this.heldFrom[u.stream] = Math.min(this.heldFrom[u.stream], u.file.base + u.start);
         const text = Buffer.allocUnsafe(u.end - u.start - u.textOffset);
         readSync(u.file.fd, text, 0, text.length, u.start + u.textOffset);
         this.unfinished.push({ stream: u.stream, text });
+      } else {
+        if (opts.holdUnfinished) this.continues.add(u.stream);
+        this.firstShown[u.stream] = Math.min(this.firstShown[u.stream], u.file.base + u.start);
       }
-    } else {
-      for (const u of p.unfinished) this.firstShown[u.stream] = Math.min(this.firstShown[u.stream], u.file.base + u.start);
     }
     const from = Math.min(...this.streams.map((s) => this.firstShown[s]));
     this.records = forward(this.files, from);
@@ -356,15 +407,15 @@ export class LogHistory {
       const step = this.records.next();
       if (step.done) {
         this.close();
-        this.leftovers = this.joiner.takeUnfinished().map((u) => ({ name: this.name, ...this.lastTs, ...u }));
+        this.leftovers = this.joiner.takeUnfinished().map((u) => ({ name: this.name, ...this.lastTs, ...u, partial: this.continues.has(u.stream) }));
         break;
       }
       const rec = step.value;
       const s = rec.stream;
       if (!this.streams.includes(s) || rec.pos < this.firstShown[s] || rec.pos >= this.heldFrom[s]) continue;
       this.lastTs = { ts: rec.ts, timeNs: rec.timeNs };
-      const text = this.joiner.push(s, rec.line.subarray(rec.textOffset), rec.partial);
-      if (text !== null) return { name: this.name, ts: rec.ts, timeNs: rec.timeNs, stream: s, text };
+      const joined = this.joiner.push(s, rec.line.subarray(rec.textOffset), rec.partial);
+      if (joined !== null) return { name: this.name, ts: rec.ts, timeNs: rec.timeNs, stream: s, text: decode(joined.bytes), partial: joined.partial };
     }
     return this.leftovers.shift() ?? null;
   }

@@ -2,7 +2,7 @@ import { isSettled } from "../core/process-status";
 import { formatTimestamp, parseTimestamp, type StreamName } from "../core/cri";
 import { TendError } from "../core/errors";
 import { LogWriter } from "./log-writer";
-import { LogHistory, MergedHistory, PieceJoiner, type LogFilter } from "../platform/log-files";
+import { LogHistory, MergedHistory, PieceJoiner, type Joined, type LogFilter } from "../platform/log-files";
 import type { RawRoute } from "./api-server";
 import { nowNs } from "./output-pump";
 import type { Supervisor } from "./supervisor";
@@ -15,9 +15,9 @@ const HISTORY_BATCH_BYTES = 256 * 1024;
 /** Bun closes a connection idle for 10 s; an empty line now and then keeps a quiet follow open. */
 const KEEPALIVE_MS = 5000;
 
-const encoder = new TextEncoder();
-const DROPPED = encoder.encode(`${JSON.stringify({ dropped: true, reason: "client too slow" })}\n`);
-const KEEPALIVE = encoder.encode("\n");
+// History goes out as strings, which the server encodes as it writes; live lines as bytes.
+const DROPPED = `${JSON.stringify({ dropped: true, reason: "client too slow" })}\n`;
+const KEEPALIVE = "\n";
 
 interface LogsQuery {
   names: string[];
@@ -27,8 +27,69 @@ interface LogsQuery {
 
 
 /** Built by hand: a flood of lines to a follower is served on the event loop that drains the children. */
-function record(name: string, ts: string, stream: StreamName, text: string): string {
-  return `{"name":${JSON.stringify(name)},"ts":"${ts}","stream":"${stream}","partial":false,"text":${JSON.stringify(text)}}\n`;
+function head(name: string, ts: string, stream: StreamName, partial: boolean): string {
+  return `{"name":${JSON.stringify(name)},"ts":"${ts}","stream":"${stream}","partial":${partial},"text":`;
+}
+
+function record(name: string, ts: string, stream: StreamName, line: { text: string; partial: boolean }): string {
+  return `${head(name, ts, stream, line.partial)}${JSON.stringify(line.text)}}\n`;
+}
+
+/** Whether the bytes are their own JSON string body: printable ASCII without quote or backslash. */
+function jsonPlain(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b < 0x20 || b > 0x7e || b === 0x22 || b === 0x5c) return false;
+  }
+  return true;
+}
+
+/**
+ * Live records gathered as bytes, sent once per turn. A line of plain ASCII, what a flood
+ * mostly is, is copied as it is: no string is made of it, so a fast child costs a follower
+ * one copy of its output and little garbage.
+ */
+class LiveBatch {
+  private buf = Buffer.allocUnsafe(64 * 1024);
+  private used = 0;
+  ts = "";
+
+  get empty(): boolean {
+    return this.used === 0;
+  }
+
+  add(name: string, stream: StreamName, line: Joined): void {
+    const start = head(name, this.ts, stream, line.partial);
+    if (!jsonPlain(line.bytes)) {
+      this.write(`${start}${JSON.stringify(Buffer.from(line.bytes.buffer, line.bytes.byteOffset, line.bytes.byteLength).toString("utf8"))}}\n`);
+      return;
+    }
+    this.reserve(start.length + line.bytes.length + 4);
+    this.used += this.buf.write(start, this.used, "latin1");
+    this.buf[this.used++] = 0x22;
+    this.buf.set(line.bytes, this.used);
+    this.used += line.bytes.length;
+    this.used += this.buf.write(`"}\n`, this.used, "latin1");
+  }
+
+  /** What was gathered, as one chunk of its own; the batch starts afresh. */
+  take(): Uint8Array {
+    const out = Buffer.from(this.buf.subarray(0, this.used));
+    this.used = 0;
+    return out;
+  }
+
+  private write(text: string): void {
+    this.reserve(Buffer.byteLength(text));
+    this.used += this.buf.write(text, this.used, "utf8");
+  }
+
+  private reserve(n: number): void {
+    if (this.used + n <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.used + n, this.buf.length * 2));
+    this.buf.copy(grown, 0, 0, this.used);
+    this.buf = grown;
+  }
 }
 
 function bad(message: string): TendError {
@@ -66,14 +127,13 @@ function parseLogsQuery(params: URLSearchParams): LogsQuery {
  * at the end of every chunk, so each line is either in the files or in the subscription.
  */
 class LogFeed {
-  readonly body: ReadableStream<Uint8Array>;
-  private controller!: ReadableStreamDefaultController<Uint8Array>;
+  readonly body: ReadableStream<string | Uint8Array>;
+  private controller!: ReadableStreamDefaultController<string | Uint8Array>;
   private history: MergedHistory | null;
   /** Live lines that came while the history is still being sent. */
-  private waiting: string[] = [];
+  private waiting: Uint8Array[] = [];
   private waitingBytes = 0;
-  private batch: string[] = [];
-  private batchTs = "";
+  private readonly batch = new LiveBatch();
   /** Names still followed, and how to stop following each. */
   private readonly following = new Map<string, () => void>();
   private keepAlive: ReturnType<typeof setInterval> | null = null;
@@ -93,7 +153,7 @@ class LogFeed {
     const sources = query.names.map((n) => new LogHistory(sup.paths.logsDir, n, query.filter, { holdUnfinished: true }));
     for (const s of sources) for (const u of s.unfinished) joiners.get(s.name)!.push(u.stream, u.text, true);
     this.history = new MergedHistory(sources);
-    this.body = new ReadableStream<Uint8Array>(
+    this.body = new ReadableStream<string | Uint8Array>(
       {
         start: (c) => {
           this.controller = c;
@@ -101,7 +161,7 @@ class LogFeed {
         pull: () => this.sendHistory(),
         cancel: () => this.stop(),
       },
-      { highWaterMark: READ_AHEAD_BYTES, size: (chunk) => chunk?.byteLength ?? 0 },
+      { highWaterMark: READ_AHEAD_BYTES, size: (chunk) => chunk?.length ?? 0 },
     );
     signal.addEventListener("abort", () => this.stop(), { once: true });
     if (!query.follow) return;
@@ -115,8 +175,8 @@ class LogFeed {
       this.sup.subscribe(name, {
         line: (stream, line, partial) => {
           if (only && stream !== only) return;
-          const text = joiner.push(stream, line, partial);
-          if (text !== null) this.live(record(name, this.liveTs(), stream, text));
+          const joined = joiner.push(stream, line, partial);
+          if (joined !== null) this.live(name, stream, joined);
         },
         change: (rec) => {
           if (isSettled(rec.status.state)) this.ended(name);
@@ -132,26 +192,25 @@ class LogFeed {
     this.finishIfDone();
   }
 
-  /** Live lines are gathered and sent once per turn: one pipe read of the child gives many. */
-  private live(line: string): void {
-    if (this.batch.length === 0) queueMicrotask(() => this.flushLive());
-    this.batch.push(line);
-  }
-
-  /** Lines of one pipe read share its moment, as they do in the log file. */
-  private liveTs(): string {
-    if (this.batch.length === 0) this.batchTs = formatTimestamp(nowNs());
-    return this.batchTs;
+  /**
+   * Live lines are gathered and sent once per turn: one pipe read of the child gives many, and
+   * they share its moment, as they do in the log file.
+   */
+  private live(name: string, stream: StreamName, line: Joined): void {
+    if (this.batch.empty) {
+      this.batch.ts = formatTimestamp(nowNs());
+      queueMicrotask(() => this.flushLive());
+    }
+    this.batch.add(name, stream, line);
   }
 
   private flushLive(): void {
-    if (this.done || this.batch.length === 0) return;
-    const text = this.batch.join("");
-    this.batch = [];
+    if (this.done || this.batch.empty) return;
+    const chunk = this.batch.take();
     if (this.history) {
-      this.waiting.push(text);
-      this.waitingBytes += text.length;
-    } else this.enqueue(encoder.encode(text));
+      this.waiting.push(chunk);
+      this.waitingBytes += chunk.length;
+    } else this.enqueue(chunk);
     const queued = READ_AHEAD_BYTES - (this.controller.desiredSize ?? 0);
     if (queued + this.waitingBytes > MAX_BACKLOG_BYTES) this.drop();
   }
@@ -167,13 +226,13 @@ class LogFeed {
         this.history = null;
         break;
       }
-      const text = record(line.name, line.ts, line.stream, line.text);
+      const text = record(line.name, line.ts, line.stream, line);
       parts.push(text);
       bytes += text.length;
     }
-    if (parts.length > 0) this.enqueue(encoder.encode(parts.join("")));
+    if (parts.length > 0) this.enqueue(parts.join(""));
     if (this.history) return;
-    if (this.waiting.length > 0) this.enqueue(encoder.encode(this.waiting.join("")));
+    if (this.waiting.length > 0) this.enqueue(Buffer.concat(this.waiting));
     this.waiting = [];
     this.waitingBytes = 0;
     this.finishIfDone();
@@ -187,7 +246,7 @@ class LogFeed {
     this.controller.close();
   }
 
-  private enqueue(chunk: Uint8Array): void {
+  private enqueue(chunk: string | Uint8Array): void {
     if (this.done) return;
     try {
       this.controller.enqueue(chunk);
@@ -216,15 +275,15 @@ class LogFeed {
     if (this.keepAlive) clearInterval(this.keepAlive);
     this.history?.close();
     this.history = null;
-    this.batch = [];
     this.waiting = [];
   }
 }
 
 /**
  * GET /v1/logs?name=a&name=b&tail=N&since=<ns|RFC 3339>&stream=stdout|stderr&follow=1 —
- * NDJSON, one `{"name","ts","stream","partial":false,"text"}` per line, history interleaved
- * by time. Blank lines are keep-alives. A follower that falls too far behind gets
+ * NDJSON, one `{"name","ts","stream","partial","text"}` per line, history interleaved by time;
+ * a line longer than 1 MiB comes in parts, all but the last with `"partial":true`. Blank lines
+ * are keep-alives. A follower that falls too far behind gets
  * `{"dropped":true,"reason":"client too slow"}` and the end of the stream.
  */
 export function logsRoute(sup: Supervisor): RawRoute {

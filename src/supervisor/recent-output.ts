@@ -7,27 +7,49 @@ export const RECENT_OUTPUT_BYTES = 64 * 1024;
  * its last lines including a prompt that has no newline yet.
  */
 export class RecentOutput {
-  private chunks: Uint8Array[] = [];
-  private bytes = 0;
+  // A ring: the oldest byte at `start`, `size` bytes in all. It grows to the limit as output
+  // comes, so a process that writes little keeps little, and a flood makes no garbage.
+  private ring = new Uint8Array(0);
+  private start = 0;
+  private size = 0;
 
   constructor(private readonly limit = RECENT_OUTPUT_BYTES) {}
 
+  /** Copies the chunk's bytes (the producer may reuse its buffer once this returns). */
   push(chunk: Uint8Array): void {
-    // The producer may reuse its buffer once the listener returns.
-    const copy = chunk.slice(Math.max(0, chunk.length - this.limit));
-    this.chunks.push(copy);
-    this.bytes += copy.length;
-    while (this.bytes > this.limit) {
-      const first = this.chunks[0]!;
-      const over = this.bytes - this.limit;
-      if (first.length <= over) this.chunks.shift();
-      else this.chunks[0] = first.subarray(over);
-      this.bytes -= Math.min(first.length, over);
+    if (chunk.length >= this.limit) {
+      if (this.ring.length < this.limit) this.ring = new Uint8Array(this.limit);
+      this.ring.set(chunk.subarray(chunk.length - this.limit));
+      this.start = 0;
+      this.size = this.limit;
+      return;
+    }
+    if (this.size + chunk.length > this.ring.length && this.ring.length < this.limit) this.grow(this.size + chunk.length);
+    const cap = this.ring.length;
+    const end = (this.start + this.size) % cap;
+    const first = Math.min(chunk.length, cap - end);
+    this.ring.set(chunk.subarray(0, first), end);
+    if (first < chunk.length) this.ring.set(chunk.subarray(first), 0);
+    this.size += chunk.length;
+    if (this.size > cap) {
+      this.start = (this.start + this.size - cap) % cap;
+      this.size = cap;
     }
   }
 
   snapshot(): Uint8Array {
-    return Buffer.concat(this.chunks);
+    const out = new Uint8Array(this.size);
+    const first = Math.min(this.size, this.ring.length - this.start);
+    out.set(this.ring.subarray(this.start, this.start + first));
+    out.set(this.ring.subarray(0, this.size - first), first);
+    return out;
+  }
+
+  private grow(needed: number): void {
+    const grown = new Uint8Array(Math.min(this.limit, Math.max(needed, 2 * this.ring.length, 4096)));
+    grown.set(this.snapshot());
+    this.ring = grown;
+    this.start = 0;
   }
 
   /** The last `n` lines (a last line without a newline counts as one). */

@@ -46,12 +46,14 @@ function formatter(names: string[], prefixed: boolean, timestamps: boolean, json
   if (json) {
     return (e) => {
       const time = Number((parseTimestamp(e.ts) ?? 0n) / 1_000_000n);
-      return `${JSON.stringify({ name: e.name, time, ts: e.ts, stream: e.stream, text: e.text })}\n`;
+      return `${JSON.stringify({ name: e.name, time, ts: e.ts, stream: e.stream, text: e.text, ...(e.partial ? { partial: true } : {}) })}\n`;
     };
   }
   const color = colorEnabled(process.stdout);
   const width = Math.max(0, ...names.map((n) => n.length));
   const prefixes = new Map(names.map((n) => [n, `${paint(n.padEnd(width), colorFor(n), color)} ${dim("|", color)} `]));
+  // Bare lines keep a line longer than 1 MiB whole; with prefixes each part is a line of its own.
+  if (!prefixed && !timestamps) return (e) => (e.partial ? e.text : `${e.text}\n`);
   return (e) => `${prefixed ? prefixes.get(e.name) : ""}${timestamps ? `${dim(e.ts, color)} ` : ""}${e.text}\n`;
 }
 
