@@ -18,6 +18,7 @@ import {
   ProcessName,
   RestartMode,
   ShellCommand,
+  LogFiles,
   Size,
   boolean,
   describe,
@@ -150,7 +151,7 @@ const LogTable = v.pipe(
   table(
     {
       max_size: v.optional(Size, "10MiB"),
-      max_files: v.optional(wholeNumber(1), DEFAULTS.log.maxFiles),
+      max_files: v.optional(LogFiles, DEFAULTS.log.maxFiles),
     },
     { what: "a table with max_size and max_files" },
   ),

@@ -22,7 +22,7 @@ const CHECK_FLAGS = [
 ] as const;
 
 /** `value` as the config file's rule for it reads it; its complaint is the flag's. */
-function read<T>(flag: string, schema: v.GenericSchema<unknown, T>, value: unknown): T {
+export function readFlag<T>(flag: string, schema: v.GenericSchema<unknown, T>, value: unknown): T {
   const result = v.safeParse(schema, value);
   if (!result.success) throw new UsageError(`${flag}: ${result.issues[0].message}`);
   return result.output;
@@ -39,7 +39,7 @@ export function probeFromFlags(flags: ProbeFlags): ProbeSpec | null {
   }
   const statuses = flags.status === undefined ? null : statusesFromFlag(flags.status);
   const duration = (flag: string, text: string | undefined, fallback: number) =>
-    text === undefined ? fallback : read(flag, PositiveDuration, text);
+    text === undefined ? fallback : readFlag(flag, PositiveDuration, text);
   const timing = {
     intervalMs: duration("--ready-interval", flags.interval, PROBE_DEFAULTS.intervalMs),
     attemptTimeoutMs: duration("--ready-attempt-timeout", flags.attemptTimeout, PROBE_DEFAULTS.attemptTimeoutMs),
@@ -55,10 +55,10 @@ export function probeFromFlags(flags: ProbeFlags): ProbeSpec | null {
 }
 
 function checkFromFlags(flags: ProbeFlags): ProbeCheck | null {
-  if (flags.http !== undefined) return { kind: "http", url: read("--ready-http", HttpUrl, flags.http), statuses: null };
+  if (flags.http !== undefined) return { kind: "http", url: readFlag("--ready-http", HttpUrl, flags.http), statuses: null };
   if (flags.port !== undefined) return portFromFlag(flags.port);
-  if (flags.log !== undefined) return { kind: "log", pattern: read("--ready-log", LogPattern, flags.log) };
-  if (flags.cmd !== undefined) return { kind: "cmd", command: read("--ready-cmd", ShellCommand, flags.cmd) };
+  if (flags.log !== undefined) return { kind: "log", pattern: readFlag("--ready-log", LogPattern, flags.log) };
+  if (flags.cmd !== undefined) return { kind: "cmd", command: readFlag("--ready-cmd", ShellCommand, flags.cmd) };
   return null;
 }
 

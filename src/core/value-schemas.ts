@@ -118,7 +118,7 @@ export const LogPattern = v.pipe(nonEmptyString("a regular expression"), explain
  * Text (or a number) read by `parse`, whose error becomes the message, then held to `least`:
  * the message shows what was written, not what it was read as.
  */
-function readWith<T extends string | number>(parse: (input: string | number) => number, least: { min: number; what: string }) {
+function readWith<T extends string | number>(parse: (input: string | number) => number, least: { min: number; max?: number; what: string }) {
   return v.rawTransform<T, number>(({ dataset, addIssue, NEVER }) => {
     let read: number;
     try {
@@ -128,7 +128,7 @@ function readWith<T extends string | number>(parse: (input: string | number) => 
       addIssue({ message: error.message });
       return NEVER;
     }
-    if (read >= least.min) return read;
+    if (read >= least.min && read <= (least.max ?? Infinity)) return read;
     addIssue({ message: `expected ${least.what}, got ${describe(dataset.value)}` });
     return NEVER;
   });
@@ -163,15 +163,25 @@ export const Duration = duration(
 /** A probe's timings: 0 would mean never waiting, or never giving up. */
 export const PositiveDuration = duration({ min: 1, what: "a duration longer than 0" }, "Longer than 0.");
 
-/** Bytes, from "10MiB" or a number. */
+/**
+ * How large a log grows before it rotates, and how many files it keeps. Bounded so that no
+ * setting makes rotation itself the load: below 1 KiB every few lines rotate, and each
+ * rotation renames every file kept.
+ */
+export const LOG_BYTES = { min: 1024, max: 1024 ** 4 } as const;
+export const LOG_FILES = { min: 1, max: 100 } as const;
+
+/** A log's size in bytes, from "10MiB" or a number. */
 export const Size = v.pipe(
   v.union([v.string(), v.number()], expected('a size such as "10MiB"')),
   v.description(
-    "A size in bytes, or with a unit: KiB/MiB/GiB (and bare K/M/G) are powers of 1024, KB/MB/GB powers of 1000.",
+    "A size in bytes, or with a unit: KiB/MiB/GiB (and bare K/M/G) are powers of 1024, KB/MB/GB powers of 1000. From 1KiB to 1TiB.",
   ),
-  v.metadata({ pattern: SIZE_TEXT.source, minimum: 1, examples: ["512KiB", "10MiB", "1GiB", 1048576] }),
-  readWith<string | number>(parseSize, { min: 1, what: "a size of at least 1 byte" }),
+  v.metadata({ pattern: SIZE_TEXT.source, minimum: LOG_BYTES.min, maximum: LOG_BYTES.max, examples: ["512KiB", "10MiB", "1GiB", 1048576] }),
+  readWith<string | number>(parseSize, { ...LOG_BYTES, what: "a size from 1KiB to 1TiB" }),
 );
+
+export const LogFiles = wholeNumber(LOG_FILES.min, LOG_FILES.max);
 
 /** An environment variable's name as the system takes it: anything but "=" and NUL. */
 export const EnvName = v.pipe(

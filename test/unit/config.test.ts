@@ -559,7 +559,7 @@ describe("fields", () => {
       'tend.toml:3: process "web": field "max_rapid_failures": expected a whole number of at least 1, got -1',
     );
     expect(message("processes:\n  web:\n    command: x\n    log:\n      max_files: 2.5\n", "yaml")).toBe(
-      'tend.yaml:5: process "web": field "log.max_files": expected a whole number of at least 1, got 2.5',
+      'tend.yaml:5: process "web": field "log.max_files": expected a whole number from 1 to 100, got 2.5',
     );
   });
 
@@ -593,7 +593,14 @@ describe("fields", () => {
       'tend.toml:3: process "web": field "log.max_size": invalid size "10 megs": expected bytes or a size like 512KiB, 10MiB, 1GiB',
     );
     expect(message('[processes.web]\ncommand = "x"\nlog = { max_size = 0 }\n', "toml")).toBe(
-      'tend.toml:3: process "web": field "log.max_size": expected a size of at least 1 byte, got 0',
+      'tend.toml:3: process "web": field "log.max_size": expected a size from 1KiB to 1TiB, got 0',
+    );
+    // Bounded both ways, so no setting makes rotating the log the supervisor's main work.
+    expect(message('[processes.web]\ncommand = "x"\nlog = { max_size = "2TiB" }\n', "toml")).toBe(
+      'tend.toml:3: process "web": field "log.max_size": expected a size from 1KiB to 1TiB, got "2TiB"',
+    );
+    expect(message('[processes.web]\ncommand = "x"\nlog = { max_files = 1000000000 }\n', "toml")).toBe(
+      'tend.toml:3: process "web": field "log.max_files": expected a whole number from 1 to 100, got 1000000000',
     );
     expect(message('[processes.web]\ncommand = "x"\nlog = { maxsize = 1 }\n', "toml")).toBe(
       'tend.toml:3: process "web": field "log.maxsize": unknown (did you mean "max_size"?); known fields are max_size, max_files',

@@ -56,7 +56,8 @@ describe("parseCreateBody", () => {
       'processes[0].restart.mode: expected one of "always", "on-failure", "no", got "sometimes"',
     );
     expect(refusal({ graceMs: -1 })).toBe("processes[0].graceMs: expected a whole number of at least 0, got -1");
-    expect(refusal({ log: { maxBytes: 0, maxFiles: 3 } })).toBe("processes[0].log.maxBytes: expected a whole number of at least 1, got 0");
+    expect(refusal({ log: { maxBytes: 0, maxFiles: 3 } })).toBe("processes[0].log.maxBytes: expected a whole number from 1024 to 1099511627776, got 0");
+    expect(refusal({ log: { maxBytes: 1024, maxFiles: 1e9 } })).toBe("processes[0].log.maxFiles: expected a whole number from 1 to 100, got 1000000000");
     expect(refusal({ origin: "daemon" })).toBe('processes[0].origin: expected one of "worker", "session", got "daemon"');
     const { shell, ...shellless } = spec;
     expect(refusal({}, { processes: [shellless] })).toBe("processes[0].shell: missing");

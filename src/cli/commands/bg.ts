@@ -2,7 +2,6 @@ import path from "node:path";
 import { defineCommand } from "citty";
 import { consola } from "consola";
 import type { CreatedBody } from "../../core/api-types";
-import { parseSize } from "../../core/duration";
 import { TendError, UsageError } from "../../core/errors";
 import { nameProblem } from "../../core/names";
 import { defaultsFor } from "../../core/process-spec";
@@ -13,7 +12,8 @@ import { readEnvFile } from "../../client/env-input";
 import { parseEnvAssignment } from "../../core/dotenv";
 import { layout, tendHome } from "../../platform/paths";
 import { describeProbe } from "../../core/probe-spec";
-import { probeFromFlags } from "../../core/probe-flags";
+import { probeFromFlags, readFlag } from "../../core/probe-flags";
+import { LogFiles, Size } from "../../core/value-schemas";
 import { waitOn } from "../../client/wait";
 import { Progress } from "../progress";
 import { failureLine, readyAfter, reportNotReady } from "../readiness-report";
@@ -21,15 +21,6 @@ import { commandAfterDashes, jsonArg, probeArgs, probeFlagsOf, rejectStrayProbeO
 
 /** The probe gives up by itself at its timeout; the wait allows it a moment to say so. */
 const PROBE_GRACE_MS = 2000;
-
-function sizeArg(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  try {
-    return parseSize(value);
-  } catch (error) {
-    throw new UsageError(`${flag}: ${(error as Error).message}`);
-  }
-}
 
 export default defineCommand({
   meta: { name: "bg", description: "Start a command as a background session and return once it runs" },
@@ -41,8 +32,8 @@ export default defineCommand({
     restart: { type: "enum", options: ["no", "on-failure", "always"], description: "Restart policy (default: no)" },
     tty: { type: "boolean", description: "Run it in a pseudo-terminal (for shells, REPLs, full-screen programs)" },
     replace: { type: "boolean", description: "End a session of the same name first instead of refusing" },
-    "log-max-size": { type: "string", description: "Rotate its log at this size (default: 10MiB)" },
-    "log-max-files": { type: "string", description: "Log files kept, counting the current one (default: 3)" },
+    "log-max-size": { type: "string", description: "Rotate its log at this size, 1KiB to 1TiB (default: 10MiB)" },
+    "log-max-files": { type: "string", description: "Log files kept, counting the current one, 1 to 100 (default: 3)" },
     ...probeArgs,
     ...sandboxArgs,
     ...jsonArg,
@@ -60,10 +51,9 @@ export default defineCommand({
       const [key, value] = parseEnvAssignment(assignment);
       env[key] = value;
     }
-    const maxFiles = args["log-max-files"] === undefined ? undefined : Number(args["log-max-files"]);
-    if (maxFiles !== undefined && !(Number.isInteger(maxFiles) && maxFiles >= 1)) {
-      throw new UsageError(`--log-max-files: expected a whole number of at least 1, got "${args["log-max-files"]}"`);
-    }
+    const files = args["log-max-files"];
+    const maxFiles = files === undefined ? undefined : readFlag("--log-max-files", LogFiles, /^\d+$/.test(files) ? Number(files) : files);
+    const maxBytes = args["log-max-size"] === undefined ? undefined : readFlag("--log-max-size", Size, args["log-max-size"]);
     const probe = probeFromFlags(probeFlagsOf(args));
     if (!probe) rejectStrayProbeOptions(args);
     const tail = tailOf(args);
@@ -82,7 +72,7 @@ export default defineCommand({
       restart: { ...defaults.restart, mode: (args.restart as RestartMode | undefined) ?? defaults.restart.mode },
       ...(probe ? { ready: probe } : {}),
       ...(sandbox ? { sandbox } : {}),
-      log: { maxBytes: sizeArg("--log-max-size", args["log-max-size"]) ?? defaults.log.maxBytes, maxFiles: maxFiles ?? defaults.log.maxFiles },
+      log: { maxBytes: maxBytes ?? defaults.log.maxBytes, maxFiles: maxFiles ?? defaults.log.maxFiles },
     };
 
     const paths = layout(tendHome());
