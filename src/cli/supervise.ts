@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { parseDuration } from "../core/duration";
 import { runSupervisor } from "../supervisor/run";
+import { SupervisorLog } from "../supervisor/supervisor-log";
 
 /** TEND_LINGER: how long an on-demand supervisor waits, once idle, before it leaves. */
 function lingerFromEnv(): number | undefined {
@@ -35,8 +36,9 @@ export async function supervise(argv: string[]): Promise<number> {
     process.stderr.write("tend __supervise: internal command; it needs --home, --dir and --mode start|on-demand\n");
     return 2;
   }
+  const out = new SupervisorLog(values.home);
   const log = (name: string | null, message: string, level: string) =>
-    process.stdout.write(`${new Date().toISOString()} ${level.padEnd(5)} ${name ? `${name}: ` : ""}${message}\n`);
+    out.write(`${new Date().toISOString()} ${level.padEnd(5)} ${name ? `${name}: ` : ""}${message}\n`);
   const handle = await runSupervisor({
     home: values.home,
     dir: values.dir,

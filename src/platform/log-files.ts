@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, readSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { closeSync, constants, copyFileSync, fstatSync, ftruncateSync, readSync, readdirSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { JOIN_LIMIT, parseCriLine, type StreamName } from "../core/cri";
 import { TendError } from "../core/errors";
@@ -68,6 +68,22 @@ export function logFilesOf(logsDir: string, name: string): string[] {
  * of the folder: the cost follows what is on disk, never the setting.
  */
 export function rotateLogFiles(file: string, maxFiles: number): void {
+  if (shiftRotated(file, maxFiles)) renameSync(file, `${file}.1`);
+  else rmSync(file, { force: true });
+}
+
+/**
+ * The same for a file that must stay where it is, because processes hold it open for appending
+ * (a detached supervisor's own output): its content is copied to `<file>.1`, then it is emptied.
+ */
+export function rotateLogFileInPlace(file: string, fd: number, maxFiles: number): void {
+  // Exclusive: `.1` was just moved away, and a file planted there since is never written through.
+  if (shiftRotated(file, maxFiles)) copyFileSync(file, `${file}.1`, constants.COPYFILE_EXCL);
+  ftruncateSync(fd, 0);
+}
+
+/** Makes room for `<file>.1`, dropping what is past `maxFiles`; false when nothing is kept beside the current file. */
+function shiftRotated(file: string, maxFiles: number): boolean {
   const dir = path.dirname(file);
   const base = path.basename(file);
   const keep = Math.max(0, maxFiles - 1);
@@ -83,8 +99,7 @@ export function rotateLogFiles(file: string, maxFiles: number): void {
     if (n >= keep) rmSync(from, { force: true });
     else renameSync(from, `${file}.${n + 1}`);
   }
-  if (keep >= 1) renameSync(file, `${file}.1`);
-  else rmSync(file, { force: true });
+  return keep >= 1;
 }
 
 interface OpenLog {
