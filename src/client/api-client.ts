@@ -39,9 +39,11 @@ export class ApiClient {
     } catch {
       throw new TendError(`supervisor answered ${res.status} with a body that is not JSON`, "bad_response");
     }
-    if (!res.ok) {
-      const err = (parsed as ApiErrorBody).error;
-      throw new TendError(err?.message ?? `supervisor answered ${res.status}`, err?.code ?? "api_error", err?.hint);
+    // A long operation's answer starts before its outcome is known: a failure then comes as
+    // an error body after a 200.
+    const err = (parsed as Partial<ApiErrorBody> | null)?.error;
+    if (!res.ok || err) {
+      throw new TendError(err?.message ?? `supervisor answered ${res.status}`, err?.code ?? "bad_response", err?.hint);
     }
     return parsed as T;
   }

@@ -1,11 +1,12 @@
-import type { ProcessSpec } from "./process-spec";
+import type { NewProcessSpec } from "./create-body";
+import type { ErrorCode } from "./errors";
 import type { ProcessRecord } from "./process-status";
 import type { SupervisorInfo } from "./supervisor-info";
 
 /** Shapes of the control API's bodies, shared by the server and the client. */
 
 export interface ApiErrorBody {
-  error: { code: string; message: string; hint?: string };
+  error: { code: ErrorCode; message: string; hint?: string };
 }
 
 export interface StatusBody {
@@ -14,7 +15,9 @@ export interface StatusBody {
 }
 
 export interface CreateBody {
-  processes: ProcessSpec[];
+  processes: NewProcessSpec[];
+  /** End processes of the same names first instead of refusing. */
+  replace?: boolean;
 }
 
 export interface CreatedBody {

@@ -1,10 +1,15 @@
 import { chmodSync, rmSync } from "node:fs";
-import type { Server, WebSocketHandler } from "bun";
-import type { ApiErrorBody, CreateBody, CreatedBody, StatusBody } from "../core/api-types";
-import { parseDuration } from "../core/duration";
-import { TendError } from "../core/errors";
+import type { BunRequest, Server } from "bun";
+import type { CreatedBody, StatusBody } from "../core/api-types";
+import { parseCreateBody } from "../core/create-body";
+import { badRequest, TendError } from "../core/errors";
 import type { SupervisorInfo } from "../core/supervisor-info";
-import { normaliseSignal } from "../core/process-spec";
+import { errorResponse, json, patient, type Answer } from "./api-answer";
+import { attachRoute, attachWebSocket } from "./api-attach";
+import { logsRoute } from "./api-logs";
+import { checkPath, durationParam, nameParam, signalParam } from "./api-params";
+import { screenRoute } from "./api-screen";
+import { waitRoute } from "./api-wait";
 import type { Supervisor } from "./supervisor";
 
 export interface ApiHandlers {
@@ -15,135 +20,164 @@ export interface ApiHandlers {
   activity?: { begin(): void; end(): void };
 }
 
-/** A route that needs more than JSON in, JSON out (streams, WebSockets). */
+/**
+ * A route that needs more than JSON in, JSON out (streams, WebSockets): it gets the query, with
+ * the process name of the path (already checked) as `name`.
+ */
 export type RawRoute = (req: Request, server: Server<unknown>, params: URLSearchParams) => Response | undefined | Promise<Response | undefined>;
 
-const STATUS_OF: Record<string, number> = {
-  bad_request: 400,
-  usage: 400,
-  not_found: 404,
-  name_taken: 409,
-  not_attachable: 409,
-  no_screen: 409,
-  spawn_failed: 422,
-  sandbox_unavailable: 422,
-  shutting_down: 503,
-};
+type Method = "GET" | "POST" | "DELETE";
+type Handler = (req: BunRequest<string>, server: Server<unknown>) => Response | undefined | Promise<Response | undefined>;
+type Routes = Record<string, Partial<Record<Method, Handler>>>;
 
-function json(body: unknown, status = 200): Response {
-  return Response.json(body, { status });
-}
-
-export function errorResponse(error: TendError): Response {
-  const body: ApiErrorBody = { error: { code: error.code, message: error.message, hint: error.hint } };
-  return json(body, STATUS_OF[error.code] ?? 500);
-}
-
-async function readJson<T>(req: Request): Promise<T> {
+async function readJson(req: Request): Promise<unknown> {
   const text = await req.text();
-  if (text === "") return {} as T;
+  if (text.trim() === "") return undefined;
   try {
-    return JSON.parse(text) as T;
+    return JSON.parse(text);
   } catch {
-    throw new TendError("request body is not valid JSON", "bad_request");
+    throw badRequest("the request body is not valid JSON");
   }
 }
 
-function signalParam(value: unknown): NodeJS.Signals | undefined {
-  if (value === undefined || value === null || value === "") return undefined;
-  const signal = normaliseSignal(String(value).toUpperCase());
-  if (!signal) throw new TendError(`unknown signal "${value}"`, "bad_request", "use e.g. SIGTERM, SIGINT, SIGKILL");
-  return signal as NodeJS.Signals;
+function name(req: BunRequest<string>): string {
+  return nameParam((req.params as Record<string, string>).name!);
 }
 
-function graceParam(value: unknown): number | undefined {
-  if (value === undefined || value === null || value === "") return undefined;
-  try {
-    return parseDuration(typeof value === "number" ? value : String(value));
-  } catch (error) {
-    throw new TendError((error as Error).message, "bad_request");
-  }
+function done(work: Promise<unknown>, status = 200): Promise<Answer> {
+  return work.then((body) => ({ body, status }));
 }
 
-async function create(req: Request, h: ApiHandlers): Promise<Response> {
-  const body = await readJson<CreateBody & { replace?: boolean }>(req);
-  if (!Array.isArray(body.processes)) throw new TendError('expected { "processes": [...] }', "bad_request");
-  const { records, errors } = await h.supervisor.add(body.processes, { replace: body.replace === true });
+async function create(sup: Supervisor, req: Request): Promise<Answer> {
+  const parsed = parseCreateBody(await readJson(req));
+  if (parsed instanceof TendError) throw parsed;
+  const { processes, replace } = parsed;
+  const { records, errors } = await sup.add(processes, { replace });
   // A session that cannot start is the caller's error, not a parked entry left behind.
   const failedSessions = records.filter((r) => r.spec.origin === "session" && r.status.state === "parked" && r.status.pid === null && r.status.startedAt === null);
   if (failedSessions.length > 0 && errors[0]) {
-    for (const r of failedSessions) await h.supervisor.remove(r.spec.name, {});
+    for (const r of failedSessions) await sup.remove(r.spec.name, {});
     throw errors[0];
   }
-  const created: CreatedBody = { records, errors: errors.map((e) => ({ code: e.code, message: e.message, hint: e.hint })) };
-  return json(created, 201);
+  const created: CreatedBody = { records, errors: errors.map((e) => ({ code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) })) };
+  return { body: created, status: 201 };
 }
 
-async function route(req: Request, h: ApiHandlers, raw: Record<string, RawRoute>, server: Server<unknown>): Promise<Response | undefined> {
-  const url = new URL(req.url);
-  const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
-  if (parts[0] !== "v1") throw new TendError(`no such endpoint: ${req.method} ${url.pathname}`, "not_found");
-  const [, resource, name, action] = parts;
+async function stopBody(req: Request): Promise<{ signal?: NodeJS.Signals; graceMs?: number }> {
+  const body = (await readJson(req)) ?? {};
+  if (typeof body !== "object" || Array.isArray(body)) throw badRequest('expected a body like { "signal": "SIGINT", "grace": "5s" }');
+  const { signal, grace, ...rest } = body as Record<string, unknown>;
+  const unknown = Object.keys(rest)[0];
+  if (unknown !== undefined) throw badRequest(`unknown field "${unknown}"; known: signal, grace`);
+  return { signal: signalParam(signal), graceMs: durationParam("grace", grace) };
+}
+
+/** A streaming or WebSocket route, given the query with the path's name in it. */
+function raw(route: RawRoute): Handler {
+  return (req, server) => {
+    const params = new URL(req.url).searchParams;
+    const pathName = (req.params as Record<string, string>).name;
+    if (pathName !== undefined) params.set("name", nameParam(pathName));
+    for (const n of params.getAll("name")) nameParam(n);
+    return route(req, server, params);
+  };
+}
+
+function routes(h: ApiHandlers): Routes {
   const sup = h.supervisor;
-
-  if (resource === "status" && req.method === "GET" && !name) {
-    const body: StatusBody = { supervisor: h.info(), processes: sup.list() };
-    return json(body);
-  }
-  if (resource === "shutdown" && req.method === "POST" && !name) {
-    queueMicrotask(h.shutdown);
-    return json({ ok: true }, 202);
-  }
-  if (resource === "processes" && !name) {
-    if (req.method === "GET") return json({ processes: sup.list() });
-    if (req.method === "POST") return create(req, h);
-  }
-  if (resource === "processes" && name) {
-    if (!action && req.method === "GET") return json(sup.get(name));
-    if (!action && req.method === "DELETE") {
-      const q = url.searchParams;
-      const record = await sup.remove(name, { signal: signalParam(q.get("signal")), graceMs: graceParam(q.get("grace")), keep: q.get("keep") === "1" });
-      return json(record);
-    }
-    if (action === "stop" && req.method === "POST") {
-      const body = await readJson<{ signal?: string; grace?: string | number }>(req);
-      return json(await sup.stop(name, signalParam(body.signal), graceParam(body.grace)));
-    }
-    if (action === "restart" && req.method === "POST") return json(await sup.restart(name));
-  }
-  const rawRoute = raw[`${req.method} ${resource}${action ? `/:name/${action}` : ""}`];
-  if (rawRoute) {
-    if (name) url.searchParams.set("name", name);
-    return rawRoute(req, server, url.searchParams);
-  }
-  throw new TendError(`no such endpoint: ${req.method} ${url.pathname}`, "not_found");
+  return {
+    "/v1/status": { GET: () => json({ supervisor: h.info(), processes: sup.list() } satisfies StatusBody) },
+    "/v1/shutdown": {
+      POST: () => {
+        queueMicrotask(h.shutdown);
+        return json({ ok: true }, 202);
+      },
+    },
+    "/v1/processes": {
+      GET: () => json({ processes: sup.list() }),
+      POST: (req) => patient(create(sup, req), req.signal),
+    },
+    "/v1/processes/:name": {
+      GET: (req) => json(sup.get(name(req))),
+      DELETE: (req) => {
+        const q = new URL(req.url).searchParams;
+        const opts = { signal: signalParam(q.get("signal")), graceMs: durationParam("grace", q.get("grace")), keep: q.get("keep") === "1" };
+        return patient(done(sup.remove(name(req), opts)), req.signal);
+      },
+    },
+    "/v1/processes/:name/stop": {
+      POST: async (req) => {
+        const n = name(req);
+        const { signal, graceMs } = await stopBody(req);
+        return patient(done(sup.stop(n, signal, graceMs)), req.signal);
+      },
+    },
+    "/v1/processes/:name/restart": {
+      POST: (req) => patient(done(sup.restart(name(req))), req.signal),
+    },
+    "/v1/processes/:name/wait": { GET: raw(waitRoute(sup)) },
+    "/v1/processes/:name/attach": { GET: raw(attachRoute(sup)) },
+    "/v1/processes/:name/screen": { GET: raw(screenRoute(sup)) },
+    "/v1/logs": { GET: raw(logsRoute(sup)) },
+  };
 }
 
-/**
- * Serves the control API (HTTP/1.1 + JSON) on the unix socket, reachable by the owner only.
- * `raw` adds streaming and WebSocket routes keyed as "GET logs" or "GET processes/:name/attach".
- */
-export function serveApi(
-  socket: string,
-  h: ApiHandlers,
-  raw: Record<string, RawRoute> = {},
-  websocket?: WebSocketHandler<any>,
-): { stop(): Promise<void> } {
+/** Every handler answers an error as the API's JSON error, whatever threw it. */
+function guarded(handler: Handler, h: ApiHandlers): Handler {
+  return async (req, server) => {
+    h.activity?.begin();
+    try {
+      checkPath(req.url);
+      return await handler(req, server);
+    } catch (error) {
+      return errorResponse(error);
+    } finally {
+      h.activity?.end();
+    }
+  };
+}
+
+function patternOf(route: string): RegExp {
+  return new RegExp(`^${route.replace(/:[a-z]+/g, "[^/]+")}$`);
+}
+
+/** What the routes do not match: a malformed path, a path with other methods, or none at all. */
+function unmatched(table: Routes): (req: Request) => Response {
+  const patterns = Object.entries(table).map(([route, methods]) => ({ pattern: patternOf(route), allow: Object.keys(methods) }));
+  return (req) => {
+    try {
+      checkPath(req.url);
+      const path = new URL(req.url).pathname;
+      const known = patterns.find((p) => p.pattern.test(path));
+      if (known) {
+        const response = errorResponse(
+          new TendError(`${req.method} is not allowed on ${path}`, "method_not_allowed", `use ${known.allow.join(" or ")}`),
+        );
+        response.headers.set("allow", known.allow.join(", "));
+        return response;
+      }
+      throw new TendError(`no such endpoint: ${req.method} ${path}`, "not_found", "see docs/api.md");
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
+
+/** Serves the control API (HTTP/1.1 + JSON) on the unix socket, reachable by the owner only. */
+export function serveApi(socket: string, h: ApiHandlers): { stop(): Promise<void> } {
   rmSync(socket, { force: true });
+  const table = routes(h);
   const server = Bun.serve({
     unix: socket,
-    async fetch(req: Request, srv: Server<unknown>) {
-      h.activity?.begin();
-      try {
-        return await route(req, h, raw, srv);
-      } catch (error) {
-        if (error instanceof TendError) return errorResponse(error);
-        return errorResponse(new TendError(String((error as Error)?.message ?? error), "internal"));
-      } finally {
-        h.activity?.end();
-      }
-    },
-    websocket: websocket ?? { message() {} },
+    routes: Object.fromEntries(
+      Object.entries(table).map(([route, methods]) => [
+        route,
+        Object.fromEntries(Object.entries(methods).map(([method, handler]) => [method, guarded(handler, h)])),
+      ]),
+    ) as Bun.Serve.Routes<unknown, string>,
+    fetch: unmatched(table),
+    error: (error) => errorResponse(error),
+    websocket: attachWebSocket(h.supervisor),
   });
   chmodSync(socket, 0o600);
   return {

@@ -1,7 +1,8 @@
 import type { WaitAnswer, WaitFor, WaitOutcome } from "../core/api-types";
-import { parseDuration } from "../core/duration";
-import { TendError } from "../core/errors";
+import { badRequest } from "../core/errors";
 import { isSettled, type ProcessRecord } from "../core/process-status";
+import { durationParam } from "./api-params";
+import { patient } from "./api-answer";
 import type { RawRoute } from "./api-server";
 import type { Supervisor } from "./supervisor";
 
@@ -20,56 +21,43 @@ export function verdict(record: ProcessRecord, waitFor: WaitFor): WaitOutcome | 
   return null;
 }
 
+/** The answer once NAME's state gives one, driven by its changes rather than polling. */
+function answer(sup: Supervisor, name: string, waitFor: WaitFor, timeoutMs: number, signal: AbortSignal): Promise<WaitAnswer> {
+  return new Promise((resolve) => {
+    const now = sup.get(name);
+    const first = verdict(now, waitFor);
+    if (first) return resolve({ outcome: first, record: now });
+    const finish = (outcome: WaitOutcome, record: ProcessRecord | null) => {
+      cleanup();
+      resolve({ outcome, record });
+    };
+    const timer = setTimeout(() => finish("timeout", sup.list().find((r) => r.spec.name === name) ?? null), timeoutMs);
+    const unsubscribe = sup.subscribe(name, {
+      change(record) {
+        const v = verdict(record, waitFor);
+        if (v) finish(v, record);
+      },
+      removed: () => finish("removed", null),
+    });
+    const cleanup = () => {
+      clearTimeout(timer);
+      unsubscribe();
+    };
+    signal.addEventListener("abort", cleanup, { once: true });
+  });
+}
+
 /**
  * GET /v1/processes/NAME/wait?for=ready|exit&timeout=60s — answers once the process is ready
- * (or has ended), driven by its state changes rather than polling, so a readiness wait adds
- * no latency of its own.
+ * (or has ended), or ends, or the timeout passes; a readiness wait adds no latency of its own.
  */
 export function waitRoute(sup: Supervisor): RawRoute {
   return (req, _server, params) => {
-    const name = params.get("name") ?? "";
-    const waitFor = (params.get("for") ?? "ready") as WaitFor;
-    if (waitFor !== "ready" && waitFor !== "exit") throw new TendError(`for=${waitFor}: expected ready or exit`, "bad_request");
-    let timeoutMs: number;
-    try {
-      timeoutMs = parseDuration(params.get("timeout") ?? "60s");
-    } catch (error) {
-      throw new TendError((error as Error).message, "bad_request");
-    }
-    const first = verdict(sup.get(name), waitFor);
-    if (first) return Response.json({ outcome: first, record: sup.get(name) } satisfies WaitAnswer);
-
-    // The answer is streamed: blanks (valid leading JSON whitespace) keep a long wait alive
-    // past the server's idle timeout, then the JSON object ends it.
-    let cleanup = () => {};
-    const body = new ReadableStream<string>({
-      start(controller) {
-        let unsubscribe = () => {};
-        const keepAlive = setInterval(() => controller.enqueue(" "), KEEP_ALIVE_MS);
-        const timer = setTimeout(() => finish("timeout", sup.get(name)), timeoutMs);
-        cleanup = () => {
-          clearInterval(keepAlive);
-          clearTimeout(timer);
-          unsubscribe();
-        };
-        const finish = (outcome: WaitOutcome, record: ProcessRecord | null) => {
-          cleanup();
-          controller.enqueue(JSON.stringify({ outcome, record } satisfies WaitAnswer));
-          controller.close();
-        };
-        unsubscribe = sup.subscribe(name, {
-          change(record) {
-            const v = verdict(record, waitFor);
-            if (v) finish(v, record);
-          },
-          removed: () => finish("removed", null),
-        });
-      },
-      cancel: () => cleanup(),
-    });
-    req.signal.addEventListener("abort", () => cleanup());
-    return new Response(body, { headers: { "content-type": "application/json" } });
+    const name = params.get("name")!;
+    const waitFor = params.get("for") ?? "ready";
+    if (waitFor !== "ready" && waitFor !== "exit") throw badRequest(`for=${waitFor}: expected ready or exit`);
+    const timeoutMs = durationParam("timeout", params.get("timeout")) ?? 60_000;
+    const work = answer(sup, name, waitFor, timeoutMs, req.signal).then((body) => ({ body, status: 200 }));
+    return patient(work, req.signal);
   };
 }
-
-const KEEP_ALIVE_MS = 5000;

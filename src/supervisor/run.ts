@@ -6,11 +6,7 @@ import { withLock } from "../platform/lock";
 import { ensureHome, layout } from "../platform/paths";
 import { processStartTime } from "../platform/proc-identity";
 import { clearSupervisorState, readSupervisorState, writeSupervisorInfo } from "../platform/supervisor-file";
-import { attachRoute, attachWebSocket } from "./api-attach";
-import { logsRoute } from "./api-logs";
-import { screenRoute } from "./api-screen";
 import { serveApi } from "./api-server";
-import { waitRoute } from "./api-wait";
 import { Supervisor, type SpawnMode, type SupervisorEvents } from "./supervisor";
 
 export interface RunOptions {
@@ -135,13 +131,6 @@ export async function runSupervisor(opts: RunOptions): Promise<SupervisorHandle>
           },
         },
       },
-      {
-        "GET logs": logsRoute(supervisor),
-        "GET processes/:name/attach": attachRoute(supervisor),
-        "GET processes/:name/screen": screenRoute(supervisor),
-        "GET processes/:name/wait": waitRoute(supervisor),
-      },
-      attachWebSocket(supervisor),
     );
     writeSupervisorInfo(paths, info);
     return server;

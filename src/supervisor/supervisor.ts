@@ -3,7 +3,7 @@ import { admit, type Candidate } from "../core/admission";
 import { systemClock, type Clock } from "../core/clock";
 import type { StreamName } from "../core/cri";
 import { stopOrder } from "../core/dependencies";
-import { TendError } from "../core/errors";
+import { processNotFound, TendError } from "../core/errors";
 import { adoptRecord, isSettledPhase, newLife } from "../core/lifecycle";
 import type { NoticeLevel } from "../core/notice";
 import { nameFromCommand } from "../core/names";
@@ -407,12 +407,7 @@ export class Supervisor {
   }
 
   private notFound(name: string): TendError {
-    const known = this.list().map((r) => r.spec.name);
-    return new TendError(
-      `no process named "${name}"`,
-      "not_found",
-      known.length ? `known: ${known.join(", ")}` : "there are no processes; start one with tend bg or tend start",
-    );
+    return processNotFound(name, this.list().map((r) => r.spec.name));
   }
 
   /** A record that cannot be written (disk full) never stops the supervision: it is tried again. */

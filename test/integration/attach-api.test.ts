@@ -3,7 +3,6 @@ import path from "node:path";
 import type { AttachEvent } from "../../src/core/attach-protocol";
 import { defaultsFor, type ProcessSpec } from "../../src/core/process-spec";
 import type { SupervisorInfo } from "../../src/core/supervisor-info";
-import { attachRoute, attachWebSocket } from "../../src/supervisor/api-attach";
 import { serveApi } from "../../src/supervisor/api-server";
 import { Supervisor } from "../../src/supervisor/supervisor";
 import { useTendHome, waitFor } from "../helpers/home";
@@ -22,12 +21,7 @@ const t = useTendHome({
 beforeEach(() => {
   socket = path.join(t.home, "tend.sock");
   sup = new Supervisor({ home: t.home, dir: t.home });
-  api = serveApi(
-    socket,
-    { supervisor: sup, info: () => ({}) as SupervisorInfo, shutdown: () => {} },
-    { "GET processes/:name/attach": attachRoute(sup) },
-    attachWebSocket(sup),
-  );
+  api = serveApi(socket, { supervisor: sup, info: () => ({}) as SupervisorInfo, shutdown: () => {} });
 });
 
 function session(name: string, command: string[], tty = false): ProcessSpec {
