@@ -1,11 +1,12 @@
-import { AttachConnection } from "../client/attach";
-import type { AttachEvent } from "../core/attach-protocol";
+import type { AttachConnection, AttachHandlers } from "../client/attach";
+import type { AttachEvent, AttachQuery } from "../core/attach-protocol";
 import type { ProcessRecord, ProcessState } from "../core/process-status";
 import { DA1_QUERY, withoutReports } from "../core/terminal-reports";
 import { enterRawMode, ScreenModes, watchWindowSize, windowSize, type RawTerminal } from "./raw-terminal";
 
 export interface AttachOptions {
-  socket: string;
+  /** Connects to the supervisor that holds the process. */
+  open(query: AttachQuery, handlers: AttachHandlers): Promise<AttachConnection>;
   record: ProcessRecord;
   detachByte: number;
   detachLabel: string;
@@ -105,7 +106,7 @@ export async function runAttach(opts: AttachOptions): Promise<number> {
     clearTimeout(fenceTimer);
   };
   let drawn = false;
-  const conn = await AttachConnection.open(opts.socket, name, { size: raw ? windowSize() : null, live: stdin.isTTY !== true }, {
+  const conn = await opts.open({ size: raw ? windowSize() : null, live: stdin.isTTY !== true }, {
     // Before the screen, which then covers it.
     open() {
       if (raw) notice(`[attached to ${name}; ${opts.detachLabel} detaches]`);

@@ -1,7 +1,4 @@
-import type { SupervisorInfo } from "../core/supervisor-info";
-import { ApiClient } from "../client/api-client";
-import { readLogs } from "../client/logs";
-import { layout, tendHome } from "../platform/paths";
+import type { TendClient } from "../client/tend-client";
 import { LinePrinter } from "./line-printer";
 
 const encoder = new TextEncoder();
@@ -11,20 +8,20 @@ const encoder = new TextEncoder();
  * output as `name | line` until they end, and Ctrl-C ends them (as it would have in a
  * supervisor of our own), leaving the rest of that supervisor alone.
  */
-export async function followOutput(info: SupervisorInfo, names: string[], sinceMs: number): Promise<number> {
+export async function followOutput(client: TendClient, names: string[], sinceMs: number): Promise<number> {
   const printer = new LinePrinter(names);
-  const api = new ApiClient(info.socket);
   let stopping = false;
   const onSignal = () => {
     if (stopping) return;
     stopping = true;
     printer.notice(null, "stopping the processes this start added", "info");
-    void Promise.all(names.map((n) => api.request("DELETE", `/v1/processes/${encodeURIComponent(n)}`).catch(() => {})));
+    // Each on its own: one already gone must not keep the others running.
+    void Promise.all(names.map((n) => client.kill([n], {}).catch(() => {})));
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
-    const outcome = await readLogs(layout(tendHome()), { names, all: false, follow: true, filter: { sinceNs: BigInt(sinceMs) * 1_000_000n } }, {
+    const outcome = await client.logs({ names, all: false, follow: true, filter: { sinceNs: BigInt(sinceMs) * 1_000_000n } }, {
       start() {},
       lines(batch) {
         for (const e of batch) printer.line(e.name, e.stream, encoder.encode(e.text), e.partial);

@@ -1,9 +1,6 @@
-import type { SupervisorView } from "../client/supervisor-status";
-import { supervisorView } from "../client/supervisor-status";
-import { readLogs } from "../client/logs";
+import type { TendClient } from "../client/tend-client";
 import type { ProcessRecord } from "../core/process-status";
 import { describeExit } from "../core/restart-policy";
-import type { HomeLayout } from "../platform/paths";
 import { endGroup, group, onGitHubActions } from "./github-actions";
 
 /** Crashed, parked, or ended with a non-zero code: what `--failed` keeps. */
@@ -25,21 +22,16 @@ export function standing(r: ProcessRecord | undefined): string {
   return s.state;
 }
 
-export async function records(paths: HomeLayout): Promise<ProcessRecord[]> {
-  const view: SupervisorView = await supervisorView(paths);
-  return view.processes;
-}
-
 /**
  * Every named process's whole log, one after the other, each under a title saying how it stands
  * — on GitHub Actions in a fold (`::group::web (exit 1)`) — the shape a CI log wants after a failure.
  */
-export async function dumpLogs(paths: HomeLayout, names: string[], known: ProcessRecord[], write: (text: string) => Promise<void> | void): Promise<void> {
+export async function dumpLogs(client: TendClient, names: string[], known: ProcessRecord[], write: (text: string) => Promise<void> | void): Promise<void> {
   for (const name of names) {
     const title = `${name} (${standing(known.find((r) => r.spec.name === name))})`;
     if (onGitHubActions()) group(title);
     else await write(`--- ${title} ---\n`);
-    await readLogs(paths, { names: [name], all: false, follow: false, filter: {} }, {
+    await client.logs({ names: [name], all: false, follow: false, filter: {} }, {
       start() {},
       lines(batch) {
         let text = "";

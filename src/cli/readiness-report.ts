@@ -2,7 +2,7 @@ import { exitedBeforeReady } from "../core/probe-spec";
 import { formatDuration } from "../core/duration";
 import type { ProcessRecord } from "../core/process-status";
 import { lastLines } from "../client/last-lines";
-import type { HomeLayout } from "../platform/paths";
+import type { TendClient } from "../client/tend-client";
 import type { WaitOutcome } from "../core/api-types";
 import { annotateError } from "./github-actions";
 
@@ -31,10 +31,10 @@ export function readyAfter(record: ProcessRecord | null): string {
  * A failed readiness wait, as CI needs it: one line saying what happened (an error annotation
  * on GitHub Actions), then the process's last log lines.
  */
-export async function reportNotReady(paths: HomeLayout, name: string, line: string, tail: number): Promise<void> {
+export async function reportNotReady(client: TendClient, name: string, line: string, tail: number): Promise<void> {
   process.stderr.write(`tend: ${line}\n`);
   annotateError(line);
-  const lines = await lastLines(paths, name, tail).catch(() => []);
+  const lines = await lastLines(client, name, tail).catch(() => []);
   if (lines.length === 0) return;
   process.stderr.write(`--- last ${lines.length} line${lines.length === 1 ? "" : "s"} of ${name} ---\n${lines.join("\n")}\n---\n`);
 }

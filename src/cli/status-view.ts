@@ -1,4 +1,4 @@
-import type { SupervisorView } from "../client/supervisor-status";
+import type { SupervisorView } from "../client/tend-client";
 import { formatDuration } from "../core/duration";
 import type { ProcessRecord } from "../core/process-status";
 import { describeSandbox } from "../core/sandbox-settings";

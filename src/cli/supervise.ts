@@ -1,7 +1,18 @@
 import { parseArgs } from "node:util";
 import { parseDuration } from "../core/duration";
+import type { ProcessSpec } from "../core/process-spec";
+import { isSettled, type ProcessState } from "../core/process-status";
+import type { SupervisorInfo } from "../core/supervisor-info";
 import { runSupervisor } from "../supervisor/run";
 import { SupervisorLog } from "../supervisor/supervisor-log";
+import { LinePrinter } from "./line-printer";
+import { onReaderGone } from "./reader-gone";
+
+/**
+ * The one module of the command line that runs a supervisor in its own process: detached
+ * (`tend __supervise`) or in the foreground of `tend start`. Every other command reaches the
+ * supervisor through the client.
+ */
 
 /** TEND_LINGER: how long an on-demand supervisor waits, once idle, before it leaves. */
 function lingerFromEnv(): number | undefined {
@@ -53,4 +64,67 @@ export async function supervise(argv: string[]): Promise<number> {
   log(null, `supervisor started, pid ${process.pid}`, "info");
   await handle.done;
   return 0;
+}
+
+export interface ForegroundOptions {
+  home: string;
+  dir: string;
+  name: string | null;
+  capacity: number;
+  spawnMode: SupervisorInfo["spawnMode"];
+  specs: ProcessSpec[];
+  /** Where the specs came from, for the first line. */
+  source: string;
+}
+
+/**
+ * `tend start` in the foreground: the supervisor in this process, its processes' output as
+ * `name | line`, until Ctrl-C, or until every process has ended by itself (exit 1 if one
+ * failed).
+ */
+export async function superviseInForeground(opts: ForegroundOptions): Promise<number> {
+  const { specs } = opts;
+  const printer = new LinePrinter(specs.map((s) => s.name));
+  const states = new Map<string, ProcessState>();
+  let endedByItself = false;
+  const handle = await runSupervisor({
+    home: opts.home,
+    dir: opts.dir,
+    name: opts.name,
+    mode: "start",
+    detached: false,
+    capacity: opts.capacity,
+    spawnMode: opts.spawnMode,
+    events: {
+      line: (name, stream, line, partial) => printer.line(name, stream, line, partial),
+      notice: (name, message, level) => printer.notice(name, message, level),
+      change: (record) => {
+        states.set(record.spec.name, record.status.state);
+        // In a terminal, tend start lasts as long as something can still run. A "stopped"
+        // process means a stop was asked for, which is a different ending.
+        const all = [...states.values()];
+        if (!endedByItself && states.size === specs.length && all.every(isSettled) && !all.includes("stopped")) {
+          endedByItself = true;
+          printer.notice(null, "every process has ended", "info");
+          void handle.shutdown();
+        }
+      },
+    },
+  });
+  // Nobody reads our output any more (`tend start | head`): stop as on Ctrl-C, never leave the
+  // processes running without their supervisor.
+  let readerLeft = false;
+  onReaderGone(() => {
+    if (readerLeft) return;
+    readerLeft = true;
+    printer.mute();
+    void handle.shutdown();
+  });
+  printer.notice(null, `supervising ${specs.length} process${specs.length === 1 ? "" : "es"} from ${opts.source} (pid ${process.pid}); Ctrl-C stops`, "info");
+  const { errors } = await handle.supervisor.add(specs);
+  for (const e of errors) printer.notice(null, e.message, "error");
+  await handle.done;
+  printer.flush();
+  const failed = [...states.values()].some((s) => s === "parked" || s === "crashed");
+  return endedByItself && failed ? 1 : 0;
 }

@@ -1,7 +1,7 @@
 import { attachQueryString, type AttachControl, type AttachEvent, type AttachQuery } from "../core/attach-protocol";
 import { TendError } from "../core/errors";
 import { checkOwnSocket } from "../platform/home-trust";
-import { ApiClient } from "./api-client";
+import type { ApiClient } from "./api-client";
 
 export interface AttachHandlers {
   /** Connected; called before any output arrives. */
@@ -23,9 +23,9 @@ export function attachPath(name: string): string {
  * A WebSocket refused during the handshake tells only its HTTP status; the same request as
  * plain HTTP gets the API's JSON error (unknown name with the known ones, and so on).
  */
-async function whyRefused(socket: string, name: string, wsMessage: string): Promise<TendError> {
+async function whyRefused(api: ApiClient, name: string, wsMessage: string): Promise<TendError> {
   try {
-    await new ApiClient(socket).get(attachPath(name));
+    await api.get(attachPath(name));
   } catch (error) {
     if (error instanceof TendError && error.code !== "bad_request") return error;
   }
@@ -40,9 +40,9 @@ export class AttachConnection {
     readonly closed: Promise<AttachClosed>,
   ) {}
 
-  static async open(socket: string, name: string, query: AttachQuery, handlers: AttachHandlers): Promise<AttachConnection> {
-    checkOwnSocket(socket);
-    const ws = new WebSocket(`ws+unix://${socket}:${attachPath(name)}${attachQueryString(query)}`);
+  static async open(api: ApiClient, name: string, query: AttachQuery, handlers: AttachHandlers): Promise<AttachConnection> {
+    checkOwnSocket(api.supervisor.socket);
+    const ws = new WebSocket(`ws+unix://${api.supervisor.socket}:${attachPath(name)}${attachQueryString(query)}`);
     ws.binaryType = "arraybuffer";
     ws.onmessage = (e: MessageEvent) => {
       if (typeof e.data === "string") handlers.event(JSON.parse(e.data) as AttachEvent);
@@ -58,7 +58,7 @@ export class AttachConnection {
       };
       ws.onerror = (e: Event) => resolve((e as ErrorEvent).message || "connection failed");
     });
-    if (opened !== null) throw await whyRefused(socket, name, opened.replace(/^WebSocket connection to '.*?' failed: /, ""));
+    if (opened !== null) throw await whyRefused(api, name, opened.replace(/^WebSocket connection to '.*?' failed: /, ""));
     return new AttachConnection(ws, closed);
   }
 

@@ -1,17 +1,14 @@
 import { systemClock } from "../core/clock";
 import { exitedBeforeReady, notReadyMessage, type ProbeSpec } from "../core/probe-spec";
 import type { ProcessRecord } from "../core/process-status";
-import { tendHome, layout } from "../platform/paths";
 import { ReadinessWatcher } from "../platform/readiness";
-import type { ApiClient } from "./api-client";
-import { readLogs } from "./logs";
-import { waitOn } from "./wait";
+import type { TendClient } from "./tend-client";
 
 /**
  * `tend wait NAME --ready-…`: runs a probe given on the command line against a running process,
  * from here. Fails as soon as the process ends; a log probe reads the process's live output.
  */
-export function probeUntilReady(api: ApiClient, record: ProcessRecord, probe: ProbeSpec): Promise<{ ok: boolean; line: string }> {
+export function probeUntilReady(client: TendClient, record: ProcessRecord, probe: ProbeSpec): Promise<{ ok: boolean; line: string }> {
   const name = record.spec.name;
   return new Promise((resolve) => {
     let done = false;
@@ -38,13 +35,13 @@ export function probeUntilReady(api: ApiClient, record: ProcessRecord, probe: Pr
       },
     );
     watcher.start();
-    void waitOn(api, name, "exit", probe.timeoutMs + 1000, abort.signal).then((answer) => {
+    void client.wait(name, "exit", probe.timeoutMs + 1000, abort.signal).then((answer) => {
       if (answer.outcome !== "exited") return;
       const s = answer.record?.status;
       finish(false, exitedBeforeReady(name, s?.exitCode ?? null, s?.exitSignal ?? null));
     }, () => {});
     if (probe.check.kind === "log") {
-      void readLogs(layout(tendHome()), { names: [name], all: false, follow: true, filter: { tail: 0 } }, {
+      void client.logs({ names: [name], all: false, follow: true, filter: { tail: 0 } }, {
         start() {},
         lines(batch) {
           if (done) throw new Error("done");
@@ -52,5 +49,18 @@ export function probeUntilReady(api: ApiClient, record: ProcessRecord, probe: Pr
         },
       }).catch(() => {});
     }
+  });
+}
+
+/**
+ * A probe run from here against no process in particular (`tend run --ready-port 3000 -- …`):
+ * null once it passes, else why it gave up.
+ */
+export function probeHere(probe: ProbeSpec): Promise<string | null> {
+  return new Promise((resolve) => {
+    new ReadinessWatcher(probe, { clock: systemClock, cwd: process.cwd(), env: process.env as Record<string, string> }, {
+      ready: () => resolve(null),
+      timedOut: (ms, err) => resolve(notReadyMessage(ms, probe, err)),
+    }).start();
   });
 }

@@ -1,11 +1,10 @@
-import type { HomeLayout } from "../platform/paths";
-import { readLogs } from "./logs";
+import type { TendClient } from "./tend-client";
 
 /** The last `n` lines of a process's log, through the supervisor while it runs. */
-export async function lastLines(paths: HomeLayout, name: string, n: number): Promise<string[]> {
+export async function lastLines(client: TendClient, name: string, n: number): Promise<string[]> {
   const lines: string[] = [];
   if (n <= 0) return lines;
-  await readLogs(paths, { names: [name], all: false, follow: false, filter: { tail: n } }, {
+  await client.logs({ names: [name], all: false, follow: false, filter: { tail: n } }, {
     start() {},
     lines(batch) {
       for (const e of batch) lines.push(e.text);

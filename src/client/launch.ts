@@ -1,7 +1,8 @@
 import { closeSync, readFileSync } from "node:fs";
 import type { StatusBody } from "../core/api-types";
-import { TendError } from "../core/errors";
+import { TendError, worktreeNeedsRepository } from "../core/errors";
 import type { SupervisorInfo } from "../core/supervisor-info";
+import { repoRoot } from "../platform/git-worktree";
 import { checkSocketPath, openForAppending } from "../platform/home-trust";
 import { ensureHome, type HomeLayout } from "../platform/paths";
 import { readSupervisorState } from "../platform/supervisor-file";
@@ -36,6 +37,10 @@ export interface LaunchOptions {
  * it answers on its socket. If another invocation started one meanwhile, that one is used.
  */
 export async function launchSupervisor(paths: HomeLayout, opts: LaunchOptions): Promise<SupervisorInfo> {
+  // The supervisor would refuse it too, but only in its log.
+  if (opts.spawnMode === "worktree" && !repoRoot(opts.dir)) {
+    throw worktreeNeedsRepository(opts.dir);
+  }
   const argv = [...selfCommand(), "__supervise", "--home", paths.home, "--dir", opts.dir, "--mode", opts.mode];
   if (opts.name) argv.push("--name", opts.name);
   if (opts.capacity) argv.push("--capacity", String(opts.capacity));
@@ -63,7 +68,7 @@ export async function launchSupervisor(paths: HomeLayout, opts: LaunchOptions): 
     const state = readSupervisorState(paths);
     if (state.kind === "running") {
       try {
-        await new ApiClient(state.info.socket).get<StatusBody>("/v1/status");
+        await new ApiClient(state.info).get<StatusBody>("/v1/status");
         return state.info;
       } catch {
         // Listening is the last step of start-up; try again shortly.

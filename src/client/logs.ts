@@ -1,12 +1,10 @@
-import type { ApiErrorBody } from "../core/api-types";
 import type { StreamName } from "../core/cri";
-import { TendError } from "../core/errors";
+import { processNotFound, TendError } from "../core/errors";
 import { isSettled, type ProcessRecord } from "../core/process-status";
 import { LogHistory, MergedHistory, namesWithLogs, type LogFilter } from "../platform/log-files";
 import type { HomeLayout } from "../platform/paths";
 import { readProcessRecords } from "../platform/process-records";
-import { readSupervisorState } from "../platform/supervisor-file";
-import { ApiClient } from "./api-client";
+import type { ApiClient } from "./api-client";
 
 export interface LogsRequest {
   /** Empty with `all`. */
@@ -65,14 +63,6 @@ class NdjsonSplitter {
   }
 }
 
-function notFound(name: string, known: string[]): TendError {
-  return new TendError(
-    `no process named "${name}"`,
-    "not_found",
-    known.length ? `known: ${known.join(", ")}` : "there are no processes; start one with tend bg or tend start",
-  );
-}
-
 function logsPath(names: string[], req: LogsRequest): string {
   const q = new URLSearchParams();
   for (const n of names) q.append("name", n);
@@ -83,31 +73,16 @@ function logsPath(names: string[], req: LogsRequest): string {
   return `/v1/logs?${q}`;
 }
 
-async function apiError(res: Response): Promise<TendError> {
-  try {
-    const err = ((await res.json()) as ApiErrorBody).error;
-    return new TendError(err.message, err.code, err.hint);
-  } catch {
-    return new TendError(`supervisor answered ${res.status} to a logs request`, "bad_response");
-  }
-}
-
 /** Reads the supervisor's NDJSON log stream as it comes, a chunk at a time. */
-async function fromApi(socket: string, req: LogsRequest, sink: LogsSink): Promise<LogsOutcome> {
-  const names = req.all ? (await new ApiClient(socket).get<{ processes: ProcessRecord[] }>("/v1/processes")).processes.map((r) => r.spec.name) : req.names;
+export async function logsFromApi(api: ApiClient, req: LogsRequest, sink: LogsSink): Promise<LogsOutcome> {
+  const names = req.all ? (await api.get<{ processes: ProcessRecord[] }>("/v1/processes")).processes.map((r) => r.spec.name) : req.names;
   if (names.length === 0) {
     sink.start([]);
     return { kind: "complete" };
   }
-  let res: Response;
-  try {
-    res = await fetch(`http://tend${logsPath(names, req)}`, { unix: socket });
-  } catch (error) {
-    throw new TendError(`cannot reach the supervisor at ${socket}: ${(error as Error).message}`, "unreachable", 'check it with "tend status"');
-  }
-  if (!res.ok || !res.body) throw await apiError(res);
+  const body = await api.stream(logsPath(names, req));
   sink.start(names);
-  const reader = res.body.getReader();
+  const reader = body.getReader();
   const records = new NdjsonSplitter();
   try {
     for (;;) {
@@ -131,10 +106,10 @@ async function fromApi(socket: string, req: LogsRequest, sink: LogsSink): Promis
 }
 
 /** With no supervisor, the files are all there is: history only, nothing live. */
-async function fromFiles(paths: HomeLayout, req: LogsRequest, sink: LogsSink): Promise<LogsOutcome> {
+export async function logsFromFiles(paths: HomeLayout, req: LogsRequest, sink: LogsSink): Promise<LogsOutcome> {
   const records = readProcessRecords(paths).records;
   const known = [...new Set([...records.map((r) => r.spec.name), ...namesWithLogs(paths.logsDir)])].sort();
-  for (const name of req.names) if (!known.includes(name)) throw notFound(name, known);
+  for (const name of req.names) if (!known.includes(name)) throw processNotFound(name, known);
   const names = req.all ? known : req.names;
   sink.start(names);
   const merged = new MergedHistory(names.map((n) => new LogHistory(paths.logsDir, n, req.filter)));
@@ -153,13 +128,4 @@ async function fromFiles(paths: HomeLayout, req: LogsRequest, sink: LogsSink): P
   }
   const stillRunning = records.filter((r) => names.includes(r.spec.name) && !isSettled(r.status.state)).map((r) => r.spec.name);
   return { kind: "offline", stillRunning };
-}
-
-/**
- * The logs of some processes: from the running supervisor over its socket (the only reader of
- * its state while it runs), else from the files it left.
- */
-export function readLogs(paths: HomeLayout, req: LogsRequest, sink: LogsSink): Promise<LogsOutcome> {
-  const state = readSupervisorState(paths);
-  return state.kind === "running" ? fromApi(state.info.socket, req, sink) : fromFiles(paths, req, sink);
 }

@@ -82,6 +82,17 @@ export function badRequest(message: string, hint?: string): TendError {
   return new TendError(message, "bad_request", hint);
 }
 
+/** Worktree mode gives each process a checkout of the repository `dir` is in. */
+export function worktreeNeedsRepository(dir: string): TendError {
+  return new TendError(`--spawn-mode worktree needs a git repository, and ${dir} is not in one`, "usage", "run it in a repository, or pass --dir", 2);
+}
+
+/** Throws the not-found error for the first of `names` that is not `known`. */
+export function requireKnown(names: readonly string[], known: readonly string[]): void {
+  const missing = names.find((n) => !known.includes(n));
+  if (missing !== undefined) throw processNotFound(missing, known);
+}
+
 /** The one answer to a name that names no process, wherever it is asked. */
 export function processNotFound(name: string, known: readonly string[]): TendError {
   return new TendError(

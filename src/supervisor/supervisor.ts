@@ -3,7 +3,7 @@ import { admit, type Candidate } from "../core/admission";
 import { systemClock, type Clock } from "../core/clock";
 import type { StreamName } from "../core/cri";
 import { stopOrder } from "../core/dependencies";
-import { processNotFound, TendError } from "../core/errors";
+import { processNotFound, TendError, worktreeNeedsRepository } from "../core/errors";
 import { adoptRecord, isSettledPhase, newLife } from "../core/lifecycle";
 import type { NoticeLevel } from "../core/notice";
 import { nameFromCommand } from "../core/names";
@@ -102,7 +102,7 @@ export class Supervisor {
     this.spawnMode = options.spawnMode ?? "same-dir";
     this.repo = this.spawnMode === "worktree" ? repoRoot(options.dir) : null;
     if (this.spawnMode === "worktree" && !this.repo) {
-      throw new TendError(`--spawn-mode worktree needs a git repository, and ${options.dir} is not in one`, "usage", "run it in a repository, or pass --dir", 2);
+      throw worktreeNeedsRepository(options.dir);
     }
     ensureHome(this.paths.home);
     ensureInnerDir(this.paths.processesDir);

@@ -79,7 +79,7 @@ test("an unknown name, a missing supervisor or a bad detach key is one line and 
   expect(nothing).toEqual({
     code: 1,
     stdout: "",
-    stderr: 'tend: no supervisor is running, and there is no finished session named "web" (start a session with "tend bg --tty -- CMD")\n',
+    stderr: 'tend: no process named "web" (there are no processes; start one with "tend bg" or "tend start")\n',
   });
 
   await bg("--name", "api", "--", "sleep", "30");

@@ -1,20 +1,16 @@
 import path from "node:path";
 import { defineCommand } from "citty";
 import { consola } from "consola";
-import type { CreatedBody } from "../../core/api-types";
-import { TendError, UsageError } from "../../core/errors";
+import { UsageError } from "../../core/errors";
 import { nameProblem } from "../../core/names";
 import { defaultsFor } from "../../core/process-spec";
 import type { RestartMode } from "../../core/restart-policy";
-import { ApiClient } from "../../client/api-client";
-import { ensureSupervisor, replaceStoppingSupervisor } from "../../client/ensure-supervisor";
 import { readEnvFile } from "../../client/env-input";
 import { parseEnvAssignment } from "../../core/dotenv";
-import { layout, tendHome } from "../../platform/paths";
 import { describeProbe } from "../../core/probe-spec";
 import { probeFromFlags, readFlag } from "../../core/probe-flags";
 import { LogFiles, Size } from "../../core/value-schemas";
-import { waitOn } from "../../client/wait";
+import { tendClient } from "../../client/tend-client";
 import { Progress } from "../progress";
 import { failureLine, readyAfter, reportNotReady } from "../readiness-report";
 import { commandAfterDashes, jsonArg, probeArgs, probeFlagsOf, rejectStrayProbeOptions, repeatedOption, sandboxArgs, sandboxOf, tailOf } from "./_shared";
@@ -75,31 +71,18 @@ export default defineCommand({
       log: { maxBytes: maxBytes ?? defaults.log.maxBytes, maxFiles: maxFiles ?? defaults.log.maxFiles },
     };
 
-    const paths = layout(tendHome());
-    let created: CreatedBody;
-    let info = await ensureSupervisor(paths, process.cwd());
-    let api = new ApiClient(info.socket);
-    const body = { processes: [spec], replace: args.replace === true };
-    try {
-      created = await api.post<CreatedBody>("/v1/processes", body);
-    } catch (error) {
-      // The supervisor may be leaving (idle, or told to stop) just as we ask: once more, with
-      // the one that comes after it.
-      if (!(error instanceof TendError) || (error.code !== "unreachable" && error.code !== "shutting_down")) throw error;
-      info = await replaceStoppingSupervisor(paths, process.cwd(), info.pid);
-      api = new ApiClient(info.socket);
-      created = await api.post<CreatedBody>("/v1/processes", body);
-    }
+    const client = tendClient();
+    const created = await client.create([spec], { replace: args.replace === true });
     let record = created.records[0]!;
     const name = record.spec.name;
     if (probe) {
       const progress = args.json ? null : new Progress(`waiting for ${name} to be ready (${describeProbe(probe)})`);
-      const answer = await waitOn(api, name, "ready", probe.timeoutMs + PROBE_GRACE_MS);
+      const answer = await client.wait(name, "ready", probe.timeoutMs + PROBE_GRACE_MS);
       const waited = progress?.elapsed() ?? 0;
       if (answer.outcome !== "ready") {
         const line = failureLine(name, answer.outcome, answer.record, waited);
         progress?.stop();
-        await reportNotReady(paths, name, line, tail);
+        await reportNotReady(client, name, line, tail);
         if (args.json) process.stdout.write(`${JSON.stringify({ name, pid: answer.record?.status.pid ?? null, state: answer.record?.status.state ?? null, ready: false, reason: line })}\n`);
         return 1;
       }

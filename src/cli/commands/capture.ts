@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { captureScreen } from "../../client/capture";
+import { tendClient } from "../../client/tend-client";
 import { UsageError } from "../../core/errors";
 import { nameProblem } from "../../core/names";
 import { captureJson, captureText, SCREEN_SCROLLBACK } from "../../core/screen-capture";
@@ -19,7 +19,7 @@ export default defineCommand({
     const raw = args.scrollback ?? "0";
     const scrollback = Number(raw);
     if (!/^\d+$/.test(raw)) throw new UsageError(`invalid -S "${raw}": expected a number of lines`, 'see "tend capture --help"');
-    const capture = await captureScreen(args.name, scrollback);
+    const capture = await tendClient().capture(args.name, scrollback);
     process.stdout.write(args.json ? captureJson(args.name, capture, args.ansi === true) : captureText(capture, args.ansi === true));
     return 0;
   },

@@ -3,8 +3,7 @@ import { consola } from "consola";
 import { parseDuration } from "../../core/duration";
 import { UsageError } from "../../core/errors";
 import { normaliseSignal } from "../../core/process-spec";
-import { killProcesses, type KillOutcome } from "../../client/kill";
-import { layout, tendHome } from "../../platform/paths";
+import { tendClient, type KillOutcome } from "../../client/tend-client";
 import { jsonArg } from "./_shared";
 
 function outcomeLine(k: KillOutcome, kept: boolean): string {
@@ -39,7 +38,7 @@ export default defineCommand({
         throw new UsageError(`--grace: ${(error as Error).message}`);
       }
     }
-    const { killed, strays } = await killProcesses(layout(tendHome()), args.all ? "all" : names, { signal, graceMs, keep: args.keep });
+    const { killed, strays } = await tendClient().kill(args.all ? "all" : names, { signal, graceMs, keep: args.keep });
     if (args.json) {
       process.stdout.write(`${JSON.stringify({ killed, strays })}\n`);
       return 0;

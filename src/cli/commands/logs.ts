@@ -1,16 +1,17 @@
 import { defineCommand } from "citty";
-import { readLogs, type LogEntry, type LogsRequest } from "../../client/logs";
+import type { LogEntry, LogsRequest } from "../../client/logs";
+import { tendClient } from "../../client/tend-client";
 import { parseTimestamp, type StreamName } from "../../core/cri";
 import { parseDuration } from "../../core/duration";
 import { UsageError } from "../../core/errors";
-import { namesWithLogs, type LogFilter } from "../../platform/log-files";
-import { layout, tendHome } from "../../platform/paths";
 import { colorEnabled, colorFor, dim, paint } from "../colors";
 import { onGitHubActions } from "../github-actions";
-import { dumpLogs, failed, records } from "../log-dump";
+import { dumpLogs, failed } from "../log-dump";
 import { jsonArg } from "./_shared";
 
 const HINT = 'see "tend logs --help"';
+
+type LogFilter = LogsRequest["filter"];
 
 function filterFrom(args: { tail?: string; since?: string; stream?: string }): LogFilter {
   const filter: LogFilter = {};
@@ -74,10 +75,10 @@ export default defineCommand({
     let names = args._.map(String);
     if (names.length === 0 && !args.all && !args.failed) throw new UsageError("give one or more names, or --all", HINT);
     if (names.length > 0 && args.all) throw new UsageError("give names or --all, not both", HINT);
-    const paths = layout(tendHome());
+    const client = tendClient();
     const filter = filterFrom(args);
     let all = args.all === true;
-    const known = args.failed || onGitHubActions() ? await records(paths) : [];
+    const known = args.failed || onGitHubActions() ? (await client.status()).processes : [];
     if (args.failed) {
       const failing = known.filter(failed).map((r) => r.spec.name);
       names = names.length > 0 ? names.filter((n) => failing.includes(n)) : failing;
@@ -86,13 +87,13 @@ export default defineCommand({
     }
     // On GitHub Actions a dump of several logs comes one process at a time, each in a fold.
     if (onGitHubActions() && !args.follow && !args.json && (all || args.failed || names.length > 1) && Object.keys(filter).length === 0) {
-      const every = all ? [...new Set([...known.map((r) => r.spec.name), ...namesWithLogs(paths.logsDir)])].sort() : names;
-      await dumpLogs(paths, every, known, write);
+      const every = all ? await client.logNames() : names;
+      await dumpLogs(client, every, known, write);
       return 0;
     }
     const req: LogsRequest = { names, all, follow: args.follow === true, filter };
     let format: (e: LogEntry) => string = () => "";
-    const outcome = await readLogs(paths, req, {
+    const outcome = await client.logs(req, {
       start(resolved) {
         format = formatter(resolved, req.all || resolved.length > 1, args.timestamps === true, args.json === true);
       },

@@ -1,12 +1,7 @@
 import { defineCommand } from "citty";
 import { consola } from "consola";
-import type { ProcessRecord } from "../../core/process-status";
-import { TendError, UsageError } from "../../core/errors";
-import { ApiClient } from "../../client/api-client";
-import { ensureSupervisor } from "../../client/ensure-supervisor";
-import { layout, tendHome } from "../../platform/paths";
-import { readProcessRecords } from "../../platform/process-records";
-import { runningSupervisor } from "../../client/running-supervisor";
+import { requireKnown, UsageError } from "../../core/errors";
+import { tendClient } from "../../client/tend-client";
 
 export default defineCommand({
   meta: { name: "restart", description: "Stop processes (gracefully) and start them again with a fresh restart history" },
@@ -16,17 +11,11 @@ export default defineCommand({
   async run({ args }) {
     const names = args._.filter((n) => n !== "--");
     if (names.length === 0) throw new UsageError("give one or more names");
-    const paths = layout(tendHome());
-    let api = runningSupervisor(paths)?.api;
-    if (!api) {
-      // A finished session can be restarted after its supervisor left: start one for it.
-      const known = readProcessRecords(paths).records.map((r) => r.spec.name);
-      const missing = names.find((n) => !known.includes(n));
-      if (missing) throw new TendError(`no process named "${missing}"`, "not_found", known.length ? `known: ${known.join(", ")}` : "there are no processes");
-      api = new ApiClient((await ensureSupervisor(paths, process.cwd())).socket);
-    }
+    const client = tendClient();
+    // All or none: a typo in the last name must not leave the first ones restarted.
+    requireKnown(names, (await client.list()).map((r) => r.spec.name));
     for (const name of names) {
-      const record = await api.post<ProcessRecord>(`/v1/processes/${encodeURIComponent(name)}/restart`);
+      const record = await client.restart(name);
       consola.success(`restarted ${name} (pid ${record.status.pid})`);
     }
     return 0;

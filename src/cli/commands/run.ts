@@ -1,32 +1,18 @@
 import { statSync } from "node:fs";
 import { defineCommand } from "citty";
 import { consola } from "consola";
-import { TendError, UsageError } from "../../core/errors";
-import { describeProbe, notReadyMessage, PROBE_DEFAULTS } from "../../core/probe-spec";
+import { UsageError } from "../../core/errors";
+import { describeProbe, PROBE_DEFAULTS } from "../../core/probe-spec";
 import { probeFromFlags } from "../../core/probe-flags";
-import { systemClock } from "../../core/clock";
 import { parseDuration } from "../../core/duration";
-import type { ProcessRecord } from "../../core/process-status";
-import { probeUntilReady } from "../../client/client-probe";
-import { runningSupervisor } from "../../client/running-supervisor";
-import { waitOn } from "../../client/wait";
-import { layout, tendHome } from "../../platform/paths";
-import { signalNumber } from "../../platform/process-group";
-import { ReadinessWatcher } from "../../platform/readiness";
+import { probeHere, probeUntilReady } from "../../client/client-probe";
+import { shellExitCode } from "../../client/exit-code";
+import { cannotBecomeReady } from "../../client/offline-client";
+import { tendClient } from "../../client/tend-client";
 import { Progress } from "../progress";
 import { failureLine, reportNotReady } from "../readiness-report";
-import { dumpLogs, records } from "../log-dump";
+import { dumpLogs } from "../log-dump";
 import { commandAfterDashes, probeArgs, probeFlagsOf, tailOf } from "./_shared";
-
-/** A probe run from here, for `tend run --ready-port 3000 -- npm test` with no session named. */
-function probeHere(probe: NonNullable<ReturnType<typeof probeFromFlags>>): Promise<string | null> {
-  return new Promise((resolve) => {
-    new ReadinessWatcher(probe, { clock: systemClock, cwd: process.cwd(), env: process.env as Record<string, string> }, {
-      ready: () => resolve(null),
-      timedOut: (ms, err) => resolve(notReadyMessage(ms, probe, err)),
-    }).start();
-  });
-}
 
 /**
  * Why `command` could not start, as a shell would say it, with the shell's exit status: 127 when
@@ -57,28 +43,26 @@ export default defineCommand({
   async run({ args, rawArgs }) {
     const command = commandAfterDashes(rawArgs);
     if (!command || command.length === 0) throw new UsageError("missing command after --", "e.g. tend run --name api -- npm test");
-    const paths = layout(tendHome());
+    const client = tendClient();
     const probe = probeFromFlags(probeFlagsOf(args));
     const tail = tailOf(args);
 
     if (args.name) {
-      const sup = runningSupervisor(paths);
-      if (!sup) throw new TendError(`no supervisor is running, so "${args.name}" cannot become ready`, "unreachable", 'start it with "tend bg"');
+      if (!client.supervisor()) throw cannotBecomeReady(args.name);
       const progress = new Progress(`waiting for ${args.name} to be ready${probe ? ` (${describeProbe(probe)})` : ""}`);
       let problem: string | null = null;
       if (probe) {
-        const record = await sup.api.get<ProcessRecord>(`/v1/processes/${encodeURIComponent(args.name)}`);
-        const result = await probeUntilReady(sup.api, record, probe);
+        const result = await probeUntilReady(client, await client.get(args.name), probe);
         if (!result.ok) problem = result.line;
       } else {
         // probeFromFlags has already checked --timeout, with or without a probe.
         const timeoutMs = args.timeout === undefined ? PROBE_DEFAULTS.timeoutMs : parseDuration(args.timeout);
-        const answer = await waitOn(sup.api, args.name, "ready", timeoutMs);
+        const answer = await client.wait(args.name, "ready", timeoutMs);
         if (answer.outcome !== "ready") problem = failureLine(args.name, answer.outcome, answer.record, progress.elapsed());
       }
       progress.stop();
       if (problem !== null) {
-        await reportNotReady(paths, args.name, problem, tail);
+        await reportNotReady(client, args.name, problem, tail);
         return 1;
       }
     } else if (probe) {
@@ -108,12 +92,12 @@ export default defineCommand({
     const code = await child.exited;
     process.off("SIGTERM", forward);
     const signal = child.signalCode;
-    const status = signal === null ? code : 128 + (typeof signal === "number" ? signal : (signalNumber(signal) ?? 0));
+    const status = signal === null ? code : shellExitCode(null, signal);
     if (status === 0) return 0;
 
     consola.error(`${command.join(" ")} failed (exit ${status}); the sessions' logs follow`);
-    const known = await records(paths);
-    await dumpLogs(paths, known.map((r) => r.spec.name), known, (text) => void process.stdout.write(text));
+    const known = (await client.status()).processes;
+    await dumpLogs(client, known.map((r) => r.spec.name), known, (text) => void process.stdout.write(text));
     return status;
   },
 });

@@ -1,22 +1,14 @@
 import path from "node:path";
 import { defineCommand } from "citty";
 import { consola } from "consola";
-import type { CreatedBody } from "../../core/api-types";
 import { UsageError } from "../../core/errors";
 import { nameFromCommand } from "../../core/names";
 import { defaultsFor, type ProcessSpec } from "../../core/process-spec";
-import { isSettled, type ProcessState } from "../../core/process-status";
-import { ApiClient } from "../../client/api-client";
 import { type LoadChoices, findConfig, loadConfig } from "../../client/config-file";
-import { launchSupervisor } from "../../client/launch";
-import { layout, tendHome } from "../../platform/paths";
-import { repoRoot } from "../../platform/git-worktree";
-import { readSupervisorState } from "../../platform/supervisor-file";
+import { tendClient, type TendHome } from "../../client/tend-client";
 import type { SupervisorInfo } from "../../core/supervisor-info";
 import { followOutput } from "../follow-output";
-import { runSupervisor } from "../../supervisor/run";
-import { LinePrinter } from "../line-printer";
-import { onReaderGone } from "../reader-gone";
+import { superviseInForeground } from "../supervise";
 import { commandAfterDashes, runChoicesOf, runPlanArgs, sandboxArgs, sandboxOf } from "./_shared";
 
 function displayPath(file: string): string {
@@ -47,15 +39,15 @@ function specsFor(dir: string, config: string | undefined, command: string[] | n
  * A supervisor already runs: its processes get these too, as `tend bg` would add sessions.
  * In the foreground we then follow the new processes' output until Ctrl-C.
  */
-async function handOver(info: SupervisorInfo, specs: ProcessSpec[], source: string, detach: boolean): Promise<number> {
+async function handOver(client: TendHome, info: SupervisorInfo, specs: ProcessSpec[], source: string, detach: boolean): Promise<number> {
   const env = process.env as Record<string, string>;
   const processes = specs.map((s) => ({ ...s, env: { ...env, ...s.env } }));
   const handedAt = Date.now();
-  const created = await new ApiClient(info.socket).post<CreatedBody>("/v1/processes", { processes });
+  const created = await client.create(processes);
   for (const err of created.errors) consola.error(err.message);
   consola.success(`handed ${specs.length} process${specs.length === 1 ? "" : "es"} from ${source} to the running supervisor (pid ${info.pid})`);
   if (detach) return created.errors.length > 0 ? 1 : 0;
-  return followOutput(info, specs.map((s) => s.name), handedAt);
+  return followOutput(client, specs.map((s) => s.name), handedAt);
 }
 
 export default defineCommand({
@@ -78,66 +70,18 @@ export default defineCommand({
     const capacity = args.capacity === undefined ? 0 : Number(args.capacity);
     if (!Number.isInteger(capacity) || capacity < 0) throw new UsageError(`--capacity: expected a whole number (0 = no limit), got "${args.capacity}"`);
     const spawnMode = (args["spawn-mode"] as "same-dir" | "worktree" | undefined) ?? "same-dir";
-    if (spawnMode === "worktree" && !repoRoot(dir)) {
-      throw new UsageError(`--spawn-mode worktree needs a git repository, and ${dir} is not in one`, "run it in a repository, or pass --dir");
-    }
-    const paths = layout(tendHome());
-    const existing = readSupervisorState(paths);
-    if (existing.kind === "running") return handOver(existing.info, specs, source, args.detach === true);
+    const client = tendClient();
+    const running = client.supervisor();
+    if (running) return handOver(client, running, specs, source, args.detach === true);
 
-    if (args.detach) {
-      const info = await launchSupervisor(paths, { dir, name: args.name ?? null, mode: "start", capacity, spawnMode });
-      const created = specs.length
-        ? await new ApiClient(info.socket).post<CreatedBody>("/v1/processes", { processes: specs })
-        : { records: [], errors: [] };
-      for (const err of created.errors) consola.error(err.message);
-      consola.success(`supervisor running in the background (pid ${info.pid}) with ${specs.length} process${specs.length === 1 ? "" : "es"} from ${source}`);
-      consola.info('"tend status" shows them, "tend stop" stops them');
-      return created.errors.length > 0 ? 1 : 0;
+    if (!args.detach) {
+      return superviseInForeground({ home: client.home, dir, name: args.name ?? null, capacity, spawnMode, specs, source });
     }
-
-    const printer = new LinePrinter(specs.map((s) => s.name));
-    const states = new Map<string, ProcessState>();
-    let endedByItself = false;
-    const handle = await runSupervisor({
-      home: paths.home,
-      dir,
-      name: args.name ?? null,
-      mode: "start",
-      detached: false,
-      capacity,
-      spawnMode,
-      events: {
-        line: (name, stream, line, partial) => printer.line(name, stream, line, partial),
-        notice: (name, message, level) => printer.notice(name, message, level),
-        change: (record) => {
-          states.set(record.spec.name, record.status.state);
-          // In a terminal, tend start lasts as long as something can still run. A "stopped"
-          // process means a stop was asked for, which is a different ending.
-          const all = [...states.values()];
-          if (!endedByItself && states.size === specs.length && all.every(isSettled) && !all.includes("stopped")) {
-            endedByItself = true;
-            printer.notice(null, "every process has ended", "info");
-            void handle.shutdown();
-          }
-        },
-      },
-    });
-    // Nobody reads our output any more (`tend start | head`): stop as on Ctrl-C, never leave the
-    // processes running without their supervisor.
-    let readerLeft = false;
-    onReaderGone(() => {
-      if (readerLeft) return;
-      readerLeft = true;
-      printer.mute();
-      void handle.shutdown();
-    });
-    printer.notice(null, `supervising ${specs.length} process${specs.length === 1 ? "" : "es"} from ${source} (pid ${process.pid}); Ctrl-C stops`, "info");
-    const { errors } = await handle.supervisor.add(specs);
-    for (const e of errors) printer.notice(null, e.message, "error");
-    await handle.done;
-    printer.flush();
-    const failed = [...states.values()].some((s) => s === "parked" || s === "crashed");
-    return endedByItself && failed ? 1 : 0;
+    const info = await client.launch({ dir, name: args.name ?? null, mode: "start", capacity, spawnMode });
+    const created = specs.length ? await client.create(specs) : { records: [], errors: [] };
+    for (const err of created.errors) consola.error(err.message);
+    consola.success(`supervisor running in the background (pid ${info.pid}) with ${specs.length} process${specs.length === 1 ? "" : "es"} from ${source}`);
+    consola.info('"tend status" shows them, "tend stop" stops them');
+    return created.errors.length > 0 ? 1 : 0;
   },
 });

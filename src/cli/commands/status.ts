@@ -1,6 +1,5 @@
 import { defineCommand } from "citty";
-import { supervisorView } from "../../client/supervisor-status";
-import { layout, tendHome } from "../../platform/paths";
+import { tendClient } from "../../client/tend-client";
 import { renderStatus, statusJson } from "../status-view";
 import { jsonArg } from "./_shared";
 
@@ -8,7 +7,7 @@ export default defineCommand({
   meta: { name: "status", alias: "ps", description: "Show the supervisor and every process (the default command)" },
   args: { ...jsonArg },
   async run({ args }) {
-    const view = await supervisorView(layout(tendHome()));
+    const view = await tendClient().status();
     if (args.json) process.stdout.write(`${JSON.stringify(statusJson(view, Date.now()), null, 2)}\n`);
     else process.stdout.write(renderStatus(view, Date.now(), process.stdout));
     return 0;

@@ -1,13 +1,12 @@
 import { defineCommand } from "citty";
 import { consola } from "consola";
-import { stopSupervisor } from "../../client/stop-supervisor";
-import { layout, tendHome } from "../../platform/paths";
+import { tendClient } from "../../client/tend-client";
 
 export default defineCommand({
   meta: { name: "stop", description: "Stop the supervisor and all its processes gracefully, and wait until they are gone" },
   args: {},
   async run() {
-    const outcome = await stopSupervisor(layout(tendHome()));
+    const outcome = await tendClient().shutdown();
     if (outcome.kind === "stopped") consola.success(`stopped (supervisor pid ${outcome.pid}, took ${outcome.tookMs} ms)`);
     else if (outcome.kind === "not-running") consola.info("not running");
     else consola.warn(outcome.message);
