@@ -1,7 +1,36 @@
 import type { ApiErrorBody } from "../core/api-types";
-import { TendError } from "../core/errors";
+import { formatDuration, parseDuration } from "../core/duration";
+import { TendError, UsageError } from "../core/errors";
 import type { SupervisorInfo } from "../core/supervisor-info";
 import { checkOwnSocket } from "../platform/home-trust";
+
+const DEFAULT_TIMEOUT_MS = 5000;
+
+/**
+ * How long a client waits for the supervisor to connect and begin its answer (TEND_TIMEOUT).
+ * Every answer begins within a second, long operations included, so only a supervisor that is
+ * frozen or swamped takes longer.
+ */
+export function answerTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.TEND_TIMEOUT;
+  if (raw === undefined || raw === "") return DEFAULT_TIMEOUT_MS;
+  try {
+    const ms = parseDuration(raw);
+    if (ms > 0) return ms;
+  } catch {
+    // Said below, as for any other bad value.
+  }
+  throw new UsageError(`TEND_TIMEOUT=${raw}: expected a duration longer than 0, like 5s or 1m`);
+}
+
+/** A supervisor alive by its identity that gave no answer in time. */
+export function notAnswering(pid: number, waitedMs: number): TendError {
+  return new TendError(
+    `the supervisor (pid ${pid}) does not answer (nothing within ${formatDuration(waitedMs)})`,
+    "not_answering",
+    '"tend kill --all" ends it and every process; TEND_TIMEOUT=30s waits longer',
+  );
+}
 
 /**
  * HTTP/1.1 + JSON over the supervisor's unix socket: the one place requests are sent. API
@@ -46,21 +75,30 @@ export class ApiClient {
 
   private async send(method: string, path: string, body: unknown, signal: AbortSignal | undefined): Promise<Response> {
     checkOwnSocket(this.supervisor.socket);
+    // The timeout covers the connection and the answer's first byte, not a stream's length.
+    const timeoutMs = answerTimeoutMs();
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
+    const passOn = () => abort.abort(signal?.reason);
+    signal?.addEventListener("abort", passOn, { once: true });
     try {
       return await fetch(`http://tend${path}`, {
         method,
         unix: this.supervisor.socket,
         headers: body === undefined ? undefined : { "content-type": "application/json" },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal,
+        signal: abort.signal,
       });
     } catch (error) {
       if (signal?.aborted) throw error;
+      if (abort.signal.aborted) throw notAnswering(this.supervisor.pid, timeoutMs);
       throw new TendError(
         `cannot reach the supervisor (pid ${this.supervisor.pid}) at ${this.supervisor.socket}: ${(error as Error).message}`,
         "unreachable",
         'check it with "tend status"',
       );
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -1,7 +1,7 @@
 import { attachQueryString, type AttachControl, type AttachEvent, type AttachQuery } from "../core/attach-protocol";
 import { TendError } from "../core/errors";
 import { checkOwnSocket } from "../platform/home-trust";
-import type { ApiClient } from "./api-client";
+import { answerTimeoutMs, notAnswering, type ApiClient } from "./api-client";
 
 export interface AttachHandlers {
   /** Connected; called before any output arrives. */
@@ -32,6 +32,8 @@ async function whyRefused(api: ApiClient, name: string, wsMessage: string): Prom
   return new TendError(`cannot attach to "${name}": ${wsMessage}`, "attach_failed", 'check the supervisor with "tend status"');
 }
 
+const TIMED_OUT = Symbol("timed out");
+
 /** One attached client of a process: its output and events in, keystrokes and size out. */
 export class AttachConnection {
   private constructor(
@@ -51,13 +53,21 @@ export class AttachConnection {
     const closed = new Promise<AttachClosed>((resolve) => {
       ws.onclose = (e: CloseEvent) => resolve({ code: e.code, reason: e.reason });
     });
-    const opened = await new Promise<string | null>((resolve) => {
+    const timeoutMs = answerTimeoutMs();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const opened = await new Promise<string | null | typeof TIMED_OUT>((resolve) => {
       ws.onopen = () => {
         handlers.open();
         resolve(null);
       };
       ws.onerror = (e: Event) => resolve((e as ErrorEvent).message || "connection failed");
+      timer = setTimeout(() => resolve(TIMED_OUT), timeoutMs);
     });
+    clearTimeout(timer);
+    if (opened === TIMED_OUT) {
+      ws.close();
+      throw notAnswering(api.supervisor.pid, timeoutMs);
+    }
     if (opened !== null) throw await whyRefused(api, name, opened.replace(/^WebSocket connection to '.*?' failed: /, ""));
     return new AttachConnection(ws, closed);
   }

@@ -35,8 +35,11 @@ export type LogsOutcome =
   | { kind: "complete" }
   /** The supervisor dropped the stream: we read more slowly than the processes wrote. */
   | { kind: "dropped" }
-  /** Read from the files with no supervisor running; `stillRunning` names records that disagree. */
-  | { kind: "offline"; stillRunning: string[] };
+  /**
+   * Read from the files with no supervisor to ask; `stillRunning` names records that disagree,
+   * `unanswered` says why a supervisor that is there was not asked.
+   */
+  | { kind: "offline"; stillRunning: string[]; unanswered?: string };
 
 const BATCH_LINES = 2000;
 const LF = 0x0a;

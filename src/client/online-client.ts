@@ -7,12 +7,13 @@ import type { SupervisorInfo } from "../core/supervisor-info";
 import { isLiveProcess } from "../platform/live-processes";
 import type { HomeLayout } from "../platform/paths";
 import { readProcessRecords } from "../platform/process-records";
+import { clearSupervisorState } from "../platform/supervisor-file";
 import { isSameProcess } from "../platform/proc-identity";
 import { ApiClient } from "./api-client";
 import { AttachConnection } from "./attach";
 import { replaceStoppingSupervisor } from "./ensure-supervisor";
-import { endStrays } from "./end-recorded";
-import { logsFromApi, type LogsOutcome, type LogsRequest, type LogsSink } from "./logs";
+import { endRecorded, endStrays } from "./end-recorded";
+import { logsFromApi, logsFromFiles, type LogsOutcome, type LogsRequest, type LogsSink } from "./logs";
 import type { Attachment, KillOptions, KillResult, StopOutcome, SupervisorView, TendClient } from "./tend-client";
 
 function processPath(name: string, action = ""): string {
@@ -66,7 +67,13 @@ export class OnlineClient implements TendClient {
   }
 
   async kill(names: string[] | "all", opts: KillOptions): Promise<KillResult> {
-    const processes = await this.list();
+    let processes: ProcessRecord[];
+    try {
+      processes = await this.list();
+    } catch (error) {
+      if (names === "all" && isSilent(error)) return this.endSilentSupervisor(opts);
+      throw error;
+    }
     const known = processes.map((r) => r.spec.name);
     const targets = names === "all" ? known : names;
     requireKnown(targets, known);
@@ -93,8 +100,15 @@ export class OnlineClient implements TendClient {
     return this.api.get<WaitAnswer>(`${processPath(name, "wait")}?${q}`, signal);
   }
 
-  logs(req: LogsRequest, sink: LogsSink): Promise<LogsOutcome> {
-    return logsFromApi(this.api, req, sink);
+  /** A supervisor that does not answer still left its log files, which are read instead. */
+  async logs(req: LogsRequest, sink: LogsSink): Promise<LogsOutcome> {
+    try {
+      return await logsFromApi(this.api, req, sink);
+    } catch (error) {
+      if (!isSilent(error)) throw error;
+      const outcome = await logsFromFiles(this.paths, req, sink);
+      return outcome.kind === "offline" ? { ...outcome, unanswered: error.message } : outcome;
+    }
   }
 
   async attach(name: string): Promise<Attachment> {
@@ -104,6 +118,27 @@ export class OnlineClient implements TendClient {
 
   capture(name: string, scrollback: number): Promise<ScreenCapture> {
     return this.api.get<ScreenCapture>(`${processPath(name, "screen")}?scrollback=${scrollback}`);
+  }
+
+  /**
+   * `kill --all` must leave nothing behind even when the supervisor is frozen: it is ended first
+   * (SIGKILL reaches a stopped process; its identity was proven when its state was read), so it
+   * cannot restart anything, then everything goes by its record and marker.
+   */
+  private async endSilentSupervisor(opts: KillOptions): Promise<KillResult> {
+    const { pid, pidStartTime } = this.info;
+    const same = () => pidStartTime !== null && isLiveProcess(pid) && isSameProcess(pid, pidStartTime);
+    if (same()) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // Gone by itself meanwhile.
+      }
+    }
+    const deadline = Date.now() + 5000;
+    while (same() && Date.now() < deadline) await Bun.sleep(20);
+    clearSupervisorState(this.paths, this.info);
+    return { ...(await endRecorded(this.paths, "all", opts)), unanswered: pid };
   }
 
   /**

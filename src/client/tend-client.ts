@@ -7,6 +7,7 @@ import type { SupervisorInfo } from "../core/supervisor-info";
 import { namesWithLogs } from "../platform/log-files";
 import { layout, tendHome } from "../platform/paths";
 import { readSupervisorState } from "../platform/supervisor-file";
+import { answerTimeoutMs } from "./api-client";
 import type { AttachConnection, AttachHandlers } from "./attach";
 import { launchSupervisor, type LaunchOptions } from "./launch";
 import type { LogsOutcome, LogsRequest, LogsSink } from "./logs";
@@ -91,6 +92,8 @@ export interface TendHome extends TendClient {
  */
 export function tendClient(home: string = tendHome()): TendHome {
   const paths = layout(home);
+  // A bad TEND_TIMEOUT is said at once, not only once a supervisor is asked something.
+  answerTimeoutMs();
   const current = (): TendClient => {
     const state = readSupervisorState(paths);
     return state.kind === "running" ? new OnlineClient(paths, state.info) : new OfflineClient(paths, state);

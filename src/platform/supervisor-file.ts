@@ -34,7 +34,9 @@ export function readSupervisorState(paths: HomeLayout): SupervisorState {
     return { kind: "corrupt", movedTo, error: "fields pid and socket are missing" };
   }
   if (!isLiveProcess(info.pid)) return { kind: "stale", info, why: `pid ${info.pid} is not running` };
-  if (info.pidStartTime && !isSameProcess(info.pid, info.pidStartTime)) {
+  // A pid alone proves nothing: whatever runs under it now is never taken for the supervisor.
+  if (!info.pidStartTime) return { kind: "stale", info, why: `pid ${info.pid} cannot be proven to be a supervisor: no start time recorded` };
+  if (!isSameProcess(info.pid, info.pidStartTime)) {
     return { kind: "stale", info, why: `pid ${info.pid} now belongs to another program` };
   }
   return { kind: "running", info };

@@ -38,11 +38,12 @@ export default defineCommand({
         throw new UsageError(`--grace: ${(error as Error).message}`);
       }
     }
-    const { killed, strays } = await tendClient().kill(args.all ? "all" : names, { signal, graceMs, keep: args.keep });
+    const { killed, strays, unanswered } = await tendClient().kill(args.all ? "all" : names, { signal, graceMs, keep: args.keep });
     if (args.json) {
-      process.stdout.write(`${JSON.stringify({ killed, strays })}\n`);
+      process.stdout.write(`${JSON.stringify({ killed, strays, unansweredSupervisor: unanswered })}\n`);
       return 0;
     }
+    if (unanswered !== null) consola.warn(`ended the supervisor (pid ${unanswered}), which did not answer; its processes go by their records`);
     for (const k of killed) consola.success(outcomeLine(k, args.keep === true));
     if (strays.length > 0) consola.warn(`also ended ${strays.length} stray process${strays.length === 1 ? "" : "es"} of this TEND_HOME: ${strays.join(", ")}`);
     if (killed.length === 0 && strays.length === 0) consola.info("nothing to kill");

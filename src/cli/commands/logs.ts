@@ -107,7 +107,9 @@ export default defineCommand({
       process.stderr.write("tend: log stream dropped: reader too slow\n");
       return 1;
     }
-    if (outcome.kind === "offline" && req.follow && outcome.stillRunning.length > 0) {
+    if (outcome.kind === "offline" && outcome.unanswered) {
+      process.stderr.write(`tend: ${outcome.unanswered}; the lines above are from its log files${req.follow ? ", and nothing more will come" : ""}\n`);
+    } else if (outcome.kind === "offline" && req.follow && outcome.stillRunning.length > 0) {
       process.stderr.write(
         `tend: no supervisor is running, so nothing more will come (${outcome.stillRunning.join(", ")} ${outcome.stillRunning.length === 1 ? "was" : "were"} still running when last recorded; see "tend status")\n`,
       );
