@@ -20,9 +20,13 @@ export type JsonRead<T> =
   | { kind: "missing" }
   | { kind: "corrupt"; movedTo: string; error: string };
 
-// The directory is not fsynced: rename already gives readers all-or-nothing,
-// and surviving power loss is not worth a second sync on every state change.
-export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): void {
+/**
+ * Replaces `file` all at once: readers see the old content or the new, never a mix. With
+ * `durable` (the default) the data is on disk before the rename, so a power loss leaves one of
+ * the two; without it, a power loss may leave an empty or old file, which readers set aside.
+ * The directory is not fsynced: surviving power loss is not worth a second sync.
+ */
+export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600, durable = true): void {
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
   let fd: number | undefined;
@@ -31,7 +35,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 
     // The umask may have narrowed or the caller may want wider bits than open gave.
     fchmodSync(fd, mode);
     writeFileSync(fd, data);
-    fsyncSync(fd);
+    if (durable) fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
     renameSync(tmp, file);
