@@ -7,11 +7,23 @@ export function colorEnabled(stream: { isTTY?: boolean }, env = process.env): bo
 
 const PALETTE = [36, 33, 32, 35, 34, 96, 93, 92, 95, 94];
 
-/** The same name always gets the same colour, across runs and terminals. */
-export function colorFor(name: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
-  return PALETTE[(h >>> 0) % PALETTE.length]!;
+/**
+ * Colours for a set of names: each its own, by its place in alphabetical order, so the same set
+ * gets the same colours in every run and in `start` and `logs` alike (a hash gave `js` and `css`
+ * the same one). A name outside the set takes the next free place.
+ */
+export class NameColors {
+  private readonly index = new Map<string, number>();
+
+  constructor(names: string[]) {
+    for (const name of [...new Set(names)].sort()) this.index.set(name, this.index.size);
+  }
+
+  of(name: string): number {
+    let i = this.index.get(name);
+    if (i === undefined) this.index.set(name, (i = this.index.size));
+    return PALETTE[i % PALETTE.length]!;
+  }
 }
 
 export function paint(text: string, code: number, on: boolean): string {

@@ -1,8 +1,6 @@
 import type { TendClient } from "../client/tend-client";
 import { LinePrinter } from "./line-printer";
 
-const encoder = new TextEncoder();
-
 /**
  * The foreground of a `tend start` whose processes went to an already running supervisor: their
  * output as `name | line` until they end, and Ctrl-C ends them (as it would have in a
@@ -24,7 +22,7 @@ export async function followOutput(client: TendClient, names: string[], sinceMs:
     const outcome = await client.logs({ names, all: false, follow: true, filter: { sinceNs: BigInt(sinceMs) * 1_000_000n } }, {
       start() {},
       lines(batch) {
-        for (const e of batch) printer.line(e.name, e.stream, encoder.encode(e.text), e.partial);
+        for (const e of batch) printer.line(e.name, e.stream, e.text, e.partial);
       },
     });
     if (outcome.kind === "dropped") printer.notice(null, "output dropped: this terminal reads more slowly than the processes write", "warn");

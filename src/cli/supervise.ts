@@ -1,7 +1,10 @@
 import { parseArgs } from "node:util";
 import { parseDuration } from "../core/duration";
 import type { ProcessSpec } from "../core/process-spec";
-import { isSettled, type ProcessState } from "../core/process-status";
+import { stackEndsWith, type ExitWith } from "../core/exit-with";
+import { isSettled, type ProcessRecord } from "../core/process-status";
+import { describeExit } from "../core/restart-policy";
+import { shellExitCode } from "../client/exit-code";
 import type { SupervisorInfo } from "../core/supervisor-info";
 import { runSupervisor } from "../supervisor/run";
 import { SupervisorLog } from "../supervisor/supervisor-log";
@@ -75,18 +78,22 @@ export interface ForegroundOptions {
   specs: ProcessSpec[];
   /** Where the specs came from, for the first line. */
   source: string;
+  /** The time of day in front of each line. */
+  timestamps: boolean;
+  exitWith: ExitWith | null;
 }
 
 /**
  * `tend start` in the foreground: the supervisor in this process, its processes' output as
  * `name | line`, until Ctrl-C, or until every process has ended by itself (exit 1 if one
- * failed).
+ * failed), or until the one `--exit-with` names has (its status is then ours).
  */
 export async function superviseInForeground(opts: ForegroundOptions): Promise<number> {
-  const { specs } = opts;
-  const printer = new LinePrinter(specs.map((s) => s.name));
-  const states = new Map<string, ProcessState>();
+  const { specs, exitWith } = opts;
+  const printer = new LinePrinter(specs.map((s) => s.name), { timestamps: opts.timestamps });
+  const records = new Map<string, ProcessRecord>();
   let endedByItself = false;
+  let stackEnd: number | null = null;
   const handle = await runSupervisor({
     home: opts.home,
     dir: opts.dir,
@@ -96,14 +103,21 @@ export async function superviseInForeground(opts: ForegroundOptions): Promise<nu
     capacity: opts.capacity,
     spawnMode: opts.spawnMode,
     events: {
-      line: (name, stream, line, partial) => printer.line(name, stream, line, partial),
+      chunk: (name, stream, bytes) => printer.chunk(name, stream, bytes),
       notice: (name, message, level) => printer.notice(name, message, level),
       change: (record) => {
-        states.set(record.spec.name, record.status.state);
+        records.set(record.spec.name, record);
+        const ending = exitWith && stackEnd === null ? stackEndsWith(exitWith, record) : null;
+        if (ending) {
+          stackEnd = shellExitCode(ending.code, ending.signal);
+          printer.notice(record.spec.name, `ended (${describeExit(ending.code, ending.signal)}): stopping the rest (--exit-with)`, "info");
+          void handle.shutdown();
+          return;
+        }
         // In a terminal, tend start lasts as long as something can still run. A "stopped"
         // process means a stop was asked for, which is a different ending.
-        const all = [...states.values()];
-        if (!endedByItself && states.size === specs.length && all.every(isSettled) && !all.includes("stopped")) {
+        const all = [...records.values()].map((r) => r.status.state);
+        if (!endedByItself && records.size === specs.length && all.every(isSettled) && !all.includes("stopped")) {
           endedByItself = true;
           printer.notice(null, "every process has ended", "info");
           void handle.shutdown();
@@ -125,6 +139,8 @@ export async function superviseInForeground(opts: ForegroundOptions): Promise<nu
   for (const e of errors) printer.notice(null, e.message, "error");
   await handle.done;
   printer.flush();
-  const failed = [...states.values()].some((s) => s === "parked" || s === "crashed");
+  if (stackEnd !== null) return stackEnd;
+  // A one-shot job parked for exiting 0 again and again did its work: no failure to report.
+  const failed = [...records.values()].some(({ status: s }) => s.state === "crashed" || (s.state === "parked" && s.exitCode !== 0));
   return endedByItself && failed ? 1 : 0;
 }

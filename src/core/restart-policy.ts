@@ -25,13 +25,15 @@ export const DEFAULT_RESTART: Omit<RestartSettings, "mode"> = {
 
 export interface RestartHistory {
   rapidFailures: number;
+  /** How many of those rapid exits were clean (code 0): all of them means a one-shot job. */
+  rapidCleanExits: number;
   nextBackoffMs: number;
   /** Lifetime count; never reset, so it can be shown and exported as TEND_RESTARTS. */
   restarts: number;
 }
 
 export function freshHistory(settings: RestartSettings): RestartHistory {
-  return { rapidFailures: 0, nextBackoffMs: settings.initialBackoffMs, restarts: 0 };
+  return { rapidFailures: 0, rapidCleanExits: 0, nextBackoffMs: settings.initialBackoffMs, restarts: 0 };
 }
 
 /** Times are epoch milliseconds from the injected clock, never read here. */
@@ -56,7 +58,7 @@ export function decideAfterExit(
   const rapid = uptime < settings.minUptimeMs;
   let next: RestartHistory = rapid
     ? { ...history }
-    : { rapidFailures: 0, nextBackoffMs: settings.initialBackoffMs, restarts: history.restarts };
+    : { ...freshHistory(settings), restarts: history.restarts };
 
   if (exit.code !== null && settings.parkExitCodes.includes(exit.code)) {
     return { action: "park", reason: `permanent exit code ${exit.code}`, history: next };
@@ -68,8 +70,14 @@ export function decideAfterExit(
 
   if (rapid) {
     next.rapidFailures += 1;
+    if (exit.code === 0 && exit.signal === null) next.rapidCleanExits += 1;
     if (next.rapidFailures >= settings.maxRapidFailures) {
-      const reason = `${next.rapidFailures} rapid failures (each ran < ${formatDuration(settings.minUptimeMs)})`;
+      const each = `each ran < ${formatDuration(settings.minUptimeMs)}`;
+      // A job that did its work and ended is not failing: say what to change instead.
+      const reason =
+        next.rapidCleanExits === next.rapidFailures
+          ? `exits at once with code 0 (${next.rapidFailures} times, ${each}); use restart = "no" for one-shot jobs`
+          : `${next.rapidFailures} rapid failures (${each})`;
       return { action: "park", reason, history: next };
     }
   }
@@ -77,6 +85,7 @@ export function decideAfterExit(
   const delayMs = next.nextBackoffMs;
   next = {
     rapidFailures: next.rapidFailures,
+    rapidCleanExits: next.rapidCleanExits,
     nextBackoffMs: Math.min(next.nextBackoffMs * settings.backoffFactor, settings.maxBackoffMs),
     restarts: next.restarts + 1,
   };

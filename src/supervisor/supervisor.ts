@@ -25,7 +25,8 @@ export type SpawnMode = "same-dir" | "worktree";
 /** How the supervisor tells the outside world what happens; the CLI decides how it looks. */
 export interface SupervisorEvents {
   notice?(name: string | null, message: string, level: NoticeLevel): void;
-  line?(name: string, stream: StreamName, line: Uint8Array, partial: boolean): void;
+  /** A process's output as it came (the producer may reuse the bytes once this returns). */
+  chunk?(name: string, stream: StreamName, chunk: Uint8Array): void;
   change?(record: ProcessRecord): void;
 }
 
@@ -303,13 +304,13 @@ export class Supervisor {
       forget: () => this.forget(proc),
       fault: (what, error) => this.fault(what, error),
       onLine: (stream, line, partial) => {
-        this.guard(`a line of ${name}`, () => this.events.line?.(name, stream, line, partial));
         for (const l of this.listeners.get(name) ?? []) this.guard(`a listener of ${name}`, () => l.line?.(stream, line, partial));
       },
       onChunk: (stream, chunk) => {
+        if (this.events.chunk) this.guard(`the output of ${name}`, () => this.events.chunk?.(name, stream, chunk));
         for (const l of this.listeners.get(name) ?? []) this.guard(`a listener of ${name}`, () => l.chunk?.(stream, chunk));
       },
-      wantsLines: () => this.events.line !== undefined || (this.listeners.get(name)?.size ?? 0) > 0,
+      wantsLines: () => (this.listeners.get(name)?.size ?? 0) > 0,
       logLoss: (total, message, level) => proc.send({ type: "log-loss", total, message, level }),
     });
     proc = new ManagedProcess(spec, io, life, worktree);

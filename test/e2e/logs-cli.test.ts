@@ -43,9 +43,9 @@ describe("tend logs, from the supervisor and from the files", () => {
       for (const l of stamped) expect(l).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z api-/);
       expect((await run(["api", "-n", "1"])).stdout).toBe("api-3\n");
       expect((await run(["api", "--stream", "stderr"])).stdout).toBe("api-oops\n");
-      expect((await run(["api", "db"])).stdout).toBe("api | api-1\ndb  | db-1\napi | api-oops\ndb  | db-2\napi | api-3\n");
-      expect((await run(["--all", "-n", "1"])).stdout).toBe("db  | db-2\napi | api-3\n");
-      expect((await run(["--all", "--since", "1h", "--stream", "stdout", "-n", "1"])).stdout).toBe("db  | db-2\napi | api-3\n");
+      expect((await run(["api", "db"])).stdout).toBe("api  | api-1\ndb   | db-1\napi  | api-oops\ndb   | db-2\napi  | api-3\n");
+      expect((await run(["--all", "-n", "1"])).stdout).toBe("db   | db-2\napi  | api-3\n");
+      expect((await run(["--all", "--since", "1h", "--stream", "stdout", "-n", "1"])).stdout).toBe("db   | db-2\napi  | api-3\n");
       expect((await run(["--all", "--since", "2999-01-01T00:00:00Z"])).stdout).toBe("");
       const json = (await run(["db", "--json"])).stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
       expect(json.map((j) => [j.name, j.stream, j.text])).toEqual([["db", "stdout", "db-1"], ["db", "stdout", "db-2"]]);
@@ -64,7 +64,7 @@ describe("tend logs, from the supervisor and from the files", () => {
     delete (env as Record<string, string | undefined>).NO_COLOR;
     const coloured = (await run(["api", "db", "-n", "1"], env)).stdout;
     expect(coloured).toContain("\x1b[");
-    expect(coloured.replace(/\x1b\[[0-9;]*m/g, "")).toBe("db  | db-2\napi | api-3\n");
+    expect(coloured.replace(/\x1b\[[0-9;]*m/g, "")).toBe("db   | db-2\napi  | api-3\n");
     expect((await run(["api", "db", "-n", "1"])).stdout).not.toContain("\x1b[");
   });
 

@@ -83,15 +83,15 @@ describe("step: (phase, event) → (phase, effects)", () => {
 
 describe("what a step decides", () => {
   test("a restart asked for counts once and starts the failure count afresh", () => {
-    const from = life({ kind: "running" }, { history: { rapidFailures: 3, nextBackoffMs: 16_000, restarts: 4 } });
+    const from = life({ kind: "running" }, { history: { rapidFailures: 3, rapidCleanExits: 0, nextBackoffMs: 16_000, restarts: 4 } });
     const stopping = step(from, { type: "restart", at: T }, always).life;
     const again = step(stopping, { type: "exited", code: null, signal: "SIGTERM", at: T + 10 }, always);
-    expect(again.life.history).toEqual({ rapidFailures: 0, nextBackoffMs: 2000, restarts: 5 });
+    expect(again.life.history).toEqual({ rapidFailures: 0, rapidCleanExits: 0, nextBackoffMs: 2000, restarts: 5 });
     expect(again.effects).toContainEqual({ kind: "spawn", restarts: 5 });
   });
 
   test("a restart during backoff is the one already counted", () => {
-    const from = life({ kind: "backoff", until: T + 2000, delayMs: 2000 }, { history: { rapidFailures: 1, nextBackoffMs: 4000, restarts: 1 } });
+    const from = life({ kind: "backoff", until: T + 2000, delayMs: 2000 }, { history: { rapidFailures: 1, rapidCleanExits: 0, nextBackoffMs: 4000, restarts: 1 } });
     expect(step(from, { type: "restart", at: T }, always).life.history.restarts).toBe(1);
   });
 

@@ -49,7 +49,7 @@ describe("defaults", () => {
       maxRapidFailures: 5,
       parkExitCodes: [78],
     });
-    expect(freshHistory(settings("always"))).toEqual({ rapidFailures: 0, nextBackoffMs: 2000, restarts: 0 });
+    expect(freshHistory(settings("always"))).toEqual({ rapidFailures: 0, rapidCleanExits: 0, nextBackoffMs: 2000, restarts: 0 });
   });
 });
 
@@ -59,7 +59,7 @@ describe("backoff", () => {
     const decisions = Array.from({ length: 9 }, () => sim.run(1000));
     expect(delays(decisions)).toEqual([2000, 4000, 8000, 16000, 32000, 64000, 120000, 120000, 120000]);
     expect(decisions.every((d) => d.action === "restart" && d.rapid)).toBe(true);
-    expect(sim.history).toEqual({ rapidFailures: 9, nextBackoffMs: 120000, restarts: 9 });
+    expect(sim.history).toEqual({ rapidFailures: 9, rapidCleanExits: 0, nextBackoffMs: 120000, restarts: 9 });
   });
 
   test("uses custom numbers", () => {
@@ -99,6 +99,19 @@ describe("rapid failures", () => {
     expect(decisions.map((d) => d.action)).toEqual(["restart", "restart", "restart", "restart", "park"]);
   });
 
+  test("a loop of clean exits is parked as a one-shot job, not as a failure", () => {
+    const sim = simulator(settings("always"));
+    const last = Array.from({ length: 5 }, () => sim.run(100, 0)).at(-1)!;
+    expect(last).toMatchObject({ action: "park", reason: 'exits at once with code 0 (5 times, each ran < 10s); use restart = "no" for one-shot jobs' });
+  });
+
+  test("one crash among the quick exits makes it a failure story again", () => {
+    const sim = simulator(settings("always"));
+    for (const code of [0, 0, 1, 0]) sim.run(100, code);
+    const last = sim.run(100, 0);
+    expect(last).toMatchObject({ action: "park", reason: "5 rapid failures (each ran < 10s)" });
+  });
+
   test("a run of exactly the minimum uptime is not rapid", () => {
     const sim = simulator(settings("always"));
     for (let i = 0; i < 20; i++) {
@@ -117,7 +130,7 @@ describe("reset", () => {
 
     const long = sim.run(10_000);
     expect(long.action === "restart" && long.delayMs === 2000 && !long.rapid).toBe(true);
-    expect(sim.history).toEqual({ rapidFailures: 0, nextBackoffMs: 4000, restarts: 5 });
+    expect(sim.history).toEqual({ rapidFailures: 0, rapidCleanExits: 0, nextBackoffMs: 4000, restarts: 5 });
 
     // After the reset, it takes five fresh rapid failures to park.
     const after = Array.from({ length: 5 }, () => sim.run(1000));
@@ -127,13 +140,13 @@ describe("reset", () => {
 
   test("a long run resets the history even when the process is then done", () => {
     const s = settings("on-failure");
-    const d = decideAfterExit(s, { rapidFailures: 3, nextBackoffMs: 16000, restarts: 7 }, {
+    const d = decideAfterExit(s, { rapidFailures: 3, rapidCleanExits: 0, nextBackoffMs: 16000, restarts: 7 }, {
       code: 0,
       signal: null,
       startedAt: 0,
       endedAt: 60_000,
     });
-    expect(d).toEqual({ action: "done", history: { rapidFailures: 0, nextBackoffMs: 2000, restarts: 7 } });
+    expect(d).toEqual({ action: "done", history: { rapidFailures: 0, rapidCleanExits: 0, nextBackoffMs: 2000, restarts: 7 } });
   });
 });
 
@@ -190,7 +203,7 @@ describe("modes", () => {
 describe("purity", () => {
   test("does not mutate the history it is given", () => {
     const s = settings("always");
-    const before: RestartHistory = { rapidFailures: 2, nextBackoffMs: 8000, restarts: 2 };
+    const before: RestartHistory = { rapidFailures: 2, rapidCleanExits: 0, nextBackoffMs: 8000, restarts: 2 };
     const copy = { ...before };
     decideAfterExit(s, before, { code: 1, signal: null, startedAt: 0, endedAt: 10 });
     expect(before).toEqual(copy);

@@ -4,7 +4,8 @@ import { tendClient } from "../../client/tend-client";
 import { parseTimestamp, type StreamName } from "../../core/cri";
 import { parseDuration } from "../../core/duration";
 import { UsageError } from "../../core/errors";
-import { colorEnabled, colorFor, dim, paint } from "../colors";
+import { colorEnabled, dim } from "../colors";
+import { NamePrefix } from "../name-prefix";
 import { onGitHubActions } from "../github-actions";
 import { dumpLogs, failed } from "../log-dump";
 import { jsonArg } from "./_shared";
@@ -51,11 +52,10 @@ function formatter(names: string[], prefixed: boolean, timestamps: boolean, json
     };
   }
   const color = colorEnabled(process.stdout);
-  const width = Math.max(0, ...names.map((n) => n.length));
-  const prefixes = new Map(names.map((n) => [n, `${paint(n.padEnd(width), colorFor(n), color)} ${dim("|", color)} `]));
+  const prefix = new NamePrefix(names, color);
   // Bare lines keep a line longer than 1 MiB whole; with prefixes each part is a line of its own.
   if (!prefixed && !timestamps) return (e) => (e.partial ? e.text : `${e.text}\n`);
-  return (e) => `${prefixed ? prefixes.get(e.name) : ""}${timestamps ? `${dim(e.ts, color)} ` : ""}${e.text}\n`;
+  return (e) => `${prefixed ? prefix.line(e.name) : ""}${timestamps ? `${dim(e.ts, color)} ` : ""}${e.text}\n`;
 }
 
 export default defineCommand({

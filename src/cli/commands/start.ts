@@ -2,6 +2,7 @@ import path from "node:path";
 import { defineCommand } from "citty";
 import { consola } from "consola";
 import { UsageError } from "../../core/errors";
+import { parseExitWith } from "../../core/exit-with";
 import { nameFromCommand } from "../../core/names";
 import { defaultsFor, type ProcessSpec } from "../../core/process-spec";
 import { type LoadChoices, findConfig, loadConfig } from "../../client/config-file";
@@ -55,6 +56,8 @@ export default defineCommand({
   args: {
     ...runPlanArgs,
     detach: { type: "boolean", alias: "d", description: "Run the supervisor in the background and return once it is up" },
+    timestamps: { type: "boolean", alias: "t", description: "Put the time of day in front of each line of output" },
+    "exit-with": { type: "string", description: "first | NAME: when that process ends, stop the rest and exit with its status" },
     name: { type: "string", description: "A name for this supervisor, shown by status" },
     capacity: { type: "string", description: "Most sessions running at once; the rest wait, queued (default: 0 = no limit)" },
     "spawn-mode": { type: "enum", options: ["same-dir", "worktree"], description: "worktree: each process in its own git worktree of --dir" },
@@ -70,12 +73,18 @@ export default defineCommand({
     const capacity = args.capacity === undefined ? 0 : Number(args.capacity);
     if (!Number.isInteger(capacity) || capacity < 0) throw new UsageError(`--capacity: expected a whole number (0 = no limit), got "${args.capacity}"`);
     const spawnMode = (args["spawn-mode"] as "same-dir" | "worktree" | undefined) ?? "same-dir";
+    const exitWith = args["exit-with"] === undefined ? null : parseExitWith(args["exit-with"], specs.map((s) => s.name));
+    if (exitWith && args.detach) throw new UsageError("--exit-with needs the foreground: it ends this start when a process ends", "leave out -d");
     const client = tendClient();
     const running = client.supervisor();
+    if (running && exitWith) {
+      throw new UsageError(`--exit-with needs a supervisor of its own, and one already runs (pid ${running.pid})`, 'stop it with "tend stop", or leave out --exit-with');
+    }
     if (running) return handOver(client, running, specs, source, args.detach === true);
 
     if (!args.detach) {
-      return superviseInForeground({ home: client.home, dir, name: args.name ?? null, capacity, spawnMode, specs, source });
+      const output = { timestamps: args.timestamps === true, exitWith };
+      return superviseInForeground({ home: client.home, dir, name: args.name ?? null, capacity, spawnMode, specs, source, ...output });
     }
     const info = await client.launch({ dir, name: args.name ?? null, mode: "start", capacity, spawnMode });
     const created = specs.length ? await client.create(specs) : { records: [], errors: [] };
