@@ -24,7 +24,7 @@ test("GitHub Actions fold markers appear exactly when GITHUB_ACTIONS=true", asyn
   expect(folded.stdout).toBe("::group::bad (exit 1)\nbroken\n::endgroup::\n::group::ok (exit 0)\nfine\n::endgroup::\n");
   const unfolded = await tend(["logs", "--all"], { env: plain() });
   expect(unfolded.stdout).not.toContain("::");
-  expect(unfolded.stdout).toContain("bad | broken");
+  expect(unfolded.stdout).toContain("bad  | broken");
 }, 20_000);
 
 test("--failed keeps only what crashed, was parked or exited non-zero", async () => {
