@@ -291,8 +291,11 @@ export function step(life: Life, event: LifeEvent, spec: ProcessSpec): Step {
         case "stop": {
           const then: StopThen = event.type === "remove" || phase.then === "remove" ? "remove" : "stop";
           const next = recorded({ ...life, phase: { ...phase, then } });
-          // A harder signal (a second Ctrl-C's SIGKILL) goes out at once; the tree's end is awaited as before.
-          if (event.signal !== undefined) next.effects.push({ kind: "end-tree", signal: event.signal, graceMs: event.graceMs ?? spec.graceMs, leftover: phase.leftover });
+          // A harder signal or a shorter grace (a kill during a restart, a second Ctrl-C's SIGKILL)
+          // takes effect at once, beside the stop already under way.
+          if (event.signal !== undefined || event.graceMs !== undefined) {
+            next.effects.push({ kind: "end-tree", signal: event.signal ?? spec.stopSignal, graceMs: event.graceMs ?? spec.graceMs, leftover: phase.leftover });
+          }
           return next;
         }
         case "restart":
