@@ -1,10 +1,11 @@
 import { readerGone } from "./cli/reader-gone";
 
-// A reader that went away (`tend ps | head`) is not an error, whatever the command; exiting is
-// safe only here, as process.exit() can cut off output still on its way to a reader that stayed.
+// A reader that went away (`tend ps | head`, or a terminal that was closed: EIO) is not an
+// error, whatever the command; exiting is safe only here, as process.exit() can cut off output
+// still on its way to a reader that stayed.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "EPIPE") return readerGone();
+    if (error.code === "EPIPE" || error.code === "EIO") return readerGone();
     throw error;
   });
 }

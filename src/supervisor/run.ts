@@ -1,5 +1,6 @@
 import { TendError } from "../core/errors";
 import type { SupervisorInfo } from "../core/supervisor-info";
+import { stopVerdict, type StopSignal } from "../core/stop-signals";
 import { VERSION } from "../core/version";
 import { claimSocketPath } from "../platform/home-trust";
 import { withLock } from "../platform/lock";
@@ -38,13 +39,12 @@ export interface SupervisorHandle {
 /**
  * Becomes the supervisor of `home`: claims it (refusing if another live supervisor holds it),
  * serves the control API, writes `supervisor.json`, and shuts down gracefully on SIGINT or
- * SIGTERM. A second signal during the shutdown kills what is left at once.
+ * SIGTERM — and, in a terminal, on SIGHUP (the terminal closed). A second Ctrl-C or SIGTERM
+ * during the shutdown kills what is left at once (see core/stop-signals.ts).
  */
 export async function runSupervisor(opts: RunOptions): Promise<SupervisorHandle> {
   const paths = layout(opts.home);
   ensureHome(paths.home);
-  // Sockets and state files are created private from the start, not chmod-ed afterwards.
-  process.umask(0o077);
   const events = opts.events ?? {};
   let lingerTimer: ReturnType<typeof setTimeout> | null = null;
   // An on-demand supervisor leaves once idle, like a tmux server without sessions, so a CI job
@@ -115,43 +115,51 @@ export async function runSupervisor(opts: RunOptions): Promise<SupervisorHandle>
       clearSupervisorState(paths, state.info);
     }
     claimSocketPath(paths.socket);
-    const server = serveApi(
-      paths.socket,
-      {
-        supervisor,
-        info: () => info,
-        shutdown: () => void shutdown(),
-        activity: {
-          begin: () => {
-            requestsInFlight += 1;
-          },
-          end: () => {
-            requestsInFlight -= 1;
-            if (!lingerTimer) checkIdle();
+    // The socket is private from the start, not chmod-ed afterwards; everything else the
+    // supervisor creates has its mode said explicitly, and its processes keep the caller's umask.
+    const umask = process.umask(0o077);
+    let server: ReturnType<typeof serveApi>;
+    try {
+      server = serveApi(
+        paths.socket,
+        {
+          supervisor,
+          info: () => info,
+          shutdown: () => void shutdown(),
+          activity: {
+            begin: () => {
+              requestsInFlight += 1;
+            },
+            end: () => {
+              requestsInFlight -= 1;
+              if (!lingerTimer) checkIdle();
+            },
           },
         },
-      },
-    );
+      );
+    } finally {
+      process.umask(umask);
+    }
     writeSupervisorInfo(paths, info);
     return server;
   });
 
-  let firstSignalAt = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    // One Ctrl-C can arrive twice (to the process and to its group, as `timeout` sends it);
-    // only a second press, a moment later, means "don't wait".
-    if (shuttingDown && Date.now() - firstSignalAt < 1000) return;
-    if (shuttingDown) {
+  let lastSignal: { signal: StopSignal; at: number } | null = null;
+  const onSignal = (signal: StopSignal) => {
+    const verdict = stopVerdict(signal, lastSignal, Date.now());
+    if (verdict === "ignore") return;
+    lastSignal = { signal, at: Date.now() };
+    if (verdict === "kill") {
       events.notice?.(null, `${signal} again: killing what is left`, "warn");
       void supervisor.killAll();
       return;
     }
-    firstSignalAt = Date.now();
-    events.notice?.(null, `${signal} received, stopping (again to kill at once)`, "info");
+    events.notice?.(null, `${signal} received, stopping (Ctrl-C again to kill at once)`, "info");
     void shutdown();
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  // A detached supervisor has no terminal to lose: a hang-up is nothing to it.
+  const stopSignals: StopSignal[] = opts.detached ? ["SIGINT", "SIGTERM"] : ["SIGINT", "SIGTERM", "SIGHUP"];
+  for (const signal of stopSignals) process.on(signal, onSignal);
   if (opts.detached) process.on("SIGHUP", () => {});
   // The last guard: whatever escaped every other one is logged, and the processes stay supervised.
   const onEscaped = (error: unknown) => supervisor.fault("the supervisor", error);
@@ -165,8 +173,7 @@ export async function runSupervisor(opts: RunOptions): Promise<SupervisorHandle>
       await api.stop();
       const state = readSupervisorState(paths);
       if (state.kind !== "running" || state.info.pid === process.pid) clearSupervisorState(paths);
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
+      for (const signal of stopSignals) process.off(signal, onSignal);
       process.off("uncaughtException", onEscaped);
       process.off("unhandledRejection", onEscaped);
       events.notice?.(null, "supervisor stopped", "info");
