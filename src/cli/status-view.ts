@@ -26,7 +26,7 @@ function stateDetail(r: ProcessRecord, now: number): string {
     case "exited":
     case "crashed":
     case "stopped":
-      return [exit, s.endedAt ? `${formatDuration(now - s.endedAt)} ago` : ""].filter(Boolean).join(", ");
+      return [exit, s.endedAt ? `${formatDuration(now - s.endedAt)} ago` : "", s.reason ?? ""].filter(Boolean).join(", ");
     default:
       return s.reason ?? "";
   }

@@ -1,5 +1,5 @@
 import { requireKnown } from "../core/errors";
-import { endTree } from "../platform/end-tree";
+import { describeUnsignalled, endTree } from "../platform/end-tree";
 import { findProcessesWithEnvPrefix } from "../platform/marker-scan";
 import type { HomeLayout } from "../platform/paths";
 import { MARKER_ENV, markerPrefix } from "../platform/process-marker";
@@ -19,12 +19,13 @@ export async function endRecorded(paths: HomeLayout, names: string[] | "all", op
     targets.map(async (r) => {
       const alive = recordedProcessAlive(r);
       // A dead leader may have left descendants that escaped its group; the marker finds them.
+      let survivors: string | null = null;
       if (r.status.marker) {
         const target = { pgid: alive ? r.status.pid : null, marker: r.status.marker };
-        await endTree(target, opts.signal ?? (r.spec.stopSignal as NodeJS.Signals), opts.graceMs ?? r.spec.graceMs);
+        survivors = describeUnsignalled(await endTree(target, opts.signal ?? (r.spec.stopSignal as NodeJS.Signals), opts.graceMs ?? r.spec.graceMs));
       }
       if (!opts.keep) removeProcessRecord(paths, r.spec.name);
-      return { name: r.spec.name, pid: alive ? r.status.pid : null, wasRunning: alive };
+      return { name: r.spec.name, pid: alive ? r.status.pid : null, wasRunning: alive, survivors };
     }),
   );
   return { killed, strays: names === "all" ? await endStrays(paths, opts) : [], unanswered: null };

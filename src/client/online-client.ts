@@ -84,8 +84,11 @@ export class OnlineClient implements TendClient {
     const killed = await Promise.all(
       targets.map(async (n) => {
         const before = processes.find((r) => r.spec.name === n)!;
-        await this.api.delete(`${processPath(n)}?${q}`);
-        return { name: n, pid: before.status.pid, wasRunning: before.status.pid !== null };
+        const after = await this.api.delete<ProcessRecord>(`${processPath(n)}?${q}`);
+        const wasRunning = before.status.pid !== null;
+        // A stop's only reason is what it could not signal.
+        const survivors = wasRunning && after.status.state === "stopped" ? after.status.reason : null;
+        return { name: n, pid: before.status.pid, wasRunning, survivors };
       }),
     );
     return { killed, strays: names === "all" ? await endStrays(this.paths, opts) : [], unanswered: null };

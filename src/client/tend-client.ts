@@ -31,6 +31,8 @@ export interface KillOutcome {
   /** The pid it had, if it was running. */
   pid: number | null;
   wasRunning: boolean;
+  /** What of its tree could not be signalled (another user's processes) and still runs, in words. */
+  survivors: string | null;
 }
 
 export interface KillResult {

@@ -51,6 +51,8 @@ export interface Life {
   fault: string | null;
   /** Lines of output the log could not take (a full disk), since the process was added. */
   logLinesLost: number;
+  /** Processes of the last run's tree that could not be signalled (another user's) and still ran. */
+  survivors: string | null;
 }
 
 export type LifeEvent =
@@ -62,8 +64,11 @@ export type LifeEvent =
   | { type: "refuse"; reason: string; at: number }
   | { type: "spawned"; pid: number; pidStartTime: string | null; marker: string; at: number }
   | { type: "spawn-failed"; reason: string; at: number }
-  /** The run is over: exited, both output streams at their end, nothing of its tree left. */
-  | { type: "exited"; code: number | null; signal: string | null; at: number }
+  /**
+   * The run is over: exited, both output streams at their end, nothing of its tree left that
+   * tend may signal (`survivors` says what else still runs).
+   */
+  | { type: "exited"; code: number | null; signal: string | null; survivors?: string | null; at: number }
   | { type: "stop"; signal?: string; graceMs?: number; reason?: string; at: number }
   | { type: "restart"; at: number }
   | { type: "remove"; signal?: string; graceMs?: number; at: number }
@@ -74,7 +79,7 @@ export type LifeEvent =
   /** One probe attempt failed; shown while the probe goes on, not worth a record of its own. */
   | { type: "probe-attempt-failed"; error: string }
   /** A lost process is no longer running (noticed by looking, or ended by us). */
-  | { type: "leftover-gone"; at: number }
+  | { type: "leftover-gone"; survivors?: string | null; at: number }
   | { type: "fault"; message: string; at: number }
   /** The log started dropping lines, or took them again: `total` lost so far. */
   | { type: "log-loss"; total: number; message: string; level: NoticeLevel };
@@ -123,6 +128,7 @@ export function newLife(at: number, spec: Pick<ProcessSpec, "restart">): Life {
     probeError: null,
     fault: null,
     logLinesLost: 0,
+    survivors: null,
   };
 }
 
@@ -131,7 +137,7 @@ const recorded = (life: Life, ...more: Effect[]): Step => ({ life, effects: [{ k
 const notice = (message: string, level: NoticeLevel = "info"): Effect => ({ kind: "notify", message, level });
 
 function clearedRun(life: Life): Life {
-  return { ...life, pid: null, readyAt: null, notReady: null, probeError: null, fault: null };
+  return { ...life, pid: null, readyAt: null, notReady: null, probeError: null, fault: null, survivors: null };
 }
 
 /** A run starts: the restart history's count becomes TEND_RESTARTS. */
@@ -158,10 +164,11 @@ function beginStop(life: Life, then: StopThen, at: number, spec: ProcessSpec, si
 /** The stop a process was in has ended its tree: what was asked for happens now. */
 function afterStop(life: Life, then: StopThen, ended: Life, spec: ProcessSpec): Step {
   if (then === "restart") return spawning(ended, restartHistory(life, spec));
-  const stopped: Life = { ...ended, phase: { kind: "stopped", reason: null } };
+  const stopped: Life = { ...ended, phase: { kind: "stopped", reason: ended.survivors } };
   const how = ended.exitSignal !== null || ended.exitCode !== null ? ` (${describeExit(ended.exitCode, ended.exitSignal)})` : "";
-  if (then === "remove") return recorded(stopped, notice(`stopped${how}`), { kind: "forget" });
-  return recorded(stopped, notice(`stopped${how}`));
+  const said = notice(`stopped${how}${leftBehind(ended)}`, ended.survivors ? "warn" : "info");
+  if (then === "remove") return recorded(stopped, said, { kind: "forget" });
+  return recorded(stopped, said);
 }
 
 /** A restart asked for by someone counts once and starts the failure count afresh. */
@@ -169,17 +176,21 @@ function restartHistory(life: Life, spec: ProcessSpec): RestartHistory {
   return { ...freshHistory(spec.restart), restarts: life.history.restarts + 1 };
 }
 
-function exitFacts(life: Life, code: number | null, signal: string | null, at: number): Life {
-  return { ...life, pid: null, exitCode: code, exitSignal: signal, endedAt: at };
+function exitFacts(life: Life, code: number | null, signal: string | null, survivors: string | null | undefined, at: number): Life {
+  return { ...life, pid: null, exitCode: code, exitSignal: signal, endedAt: at, survivors: survivors ?? null };
 }
+
+/** What a notice of a run's end adds about processes it could not signal. */
+const leftBehind = (life: Life): string => (life.survivors ? `; ${life.survivors}` : "");
 
 /** The process's run ended by itself: the restart policy decides. */
 function afterExit(life: Life, e: Extract<LifeEvent, { type: "exited" }>, spec: ProcessSpec): Step {
   const how = describeExit(e.code, e.signal);
-  const ended = exitFacts(life, e.code, e.signal, e.at);
+  const ended = exitFacts(life, e.code, e.signal, e.survivors, e.at);
   const decision = decideAfterExit(spec.restart, life.history, { code: e.code, signal: e.signal, startedAt: life.startedAt ?? e.at, endedAt: e.at });
   const failed = e.code !== 0 || e.signal !== null;
   const next = { ...ended, history: decision.history };
+  const level = failed || ended.survivors ? "warn" : "info";
   const cancel: Effect = { kind: "cancel-probe" };
   switch (decision.action) {
     case "restart": {
@@ -188,13 +199,13 @@ function afterExit(life: Life, e: Extract<LifeEvent, { type: "exited" }>, spec: 
         { ...next, phase: { kind: "backoff", until: e.at + decision.delayMs, delayMs: decision.delayMs } },
         cancel,
         { kind: "start-timer", ms: decision.delayMs },
-        notice(`exited ${how}, ${reason}`, failed ? "warn" : "info"),
+        notice(`exited ${how}, ${reason}${leftBehind(ended)}`, level),
       );
     }
     case "park":
       return park(next, decision.reason, e.at, `exited ${how}, parked: ${decision.reason}`, cancel);
     case "done":
-      return recorded({ ...next, phase: { kind: "exited", failed } }, cancel, notice(`exited ${how}`, failed ? "warn" : "info"));
+      return recorded({ ...next, phase: { kind: "exited", failed } }, cancel, notice(`exited ${how}${leftBehind(ended)}`, level));
   }
 }
 
@@ -283,9 +294,9 @@ export function step(life: Life, event: LifeEvent, spec: ProcessSpec): Step {
     case "stopping":
       switch (event.type) {
         case "exited":
-          return afterStop(life, phase.then, exitFacts(life, event.code, event.signal, event.at), spec);
+          return afterStop(life, phase.then, exitFacts(life, event.code, event.signal, event.survivors, event.at), spec);
         case "leftover-gone":
-          return afterStop(life, phase.then, { ...life, pid: null, endedAt: event.at }, spec);
+          return afterStop(life, phase.then, { ...life, pid: null, endedAt: event.at, survivors: event.survivors ?? null }, spec);
         // A later request overrides an earlier one: removal beats a stop, and a stop beats a restart.
         case "remove":
         case "stop": {
@@ -372,7 +383,7 @@ function reasonOf(life: Life, name: string): string | null {
     case "running":
       return life.fault ?? life.notReady;
     default:
-      return life.fault;
+      return life.fault ?? life.survivors;
   }
 }
 

@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { findProcessesWithEnv } from "./marker-scan";
 import { isLiveProcess, liveGroupMembers } from "./live-processes";
 import { signalGroup } from "./process-group";
@@ -12,42 +13,106 @@ export interface TreeTarget {
   marker: string;
 }
 
+/** A process of the tree that tend may not signal (another user's) and that still ran at the end. */
+export interface Unsignalled {
+  pid: number;
+  uid: number | null;
+}
+
 function signalPid(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(pid, signal);
   } catch {
-    // Already gone.
+    // Already gone, or not ours to signal: the next look at the tree tells which.
   }
 }
 
-function liveTree(target: TreeTarget, escapees: Set<number>): boolean {
+function signalGroupOf(target: TreeTarget, signal: NodeJS.Signals): void {
+  if (target.pgid === null) return;
+  try {
+    signalGroup(target.pgid, signal);
+  } catch (error) {
+    // Every member left belongs to someone else: the next look at the tree names them.
+    if ((error as NodeJS.ErrnoException).code !== "EPERM") throw error;
+  }
+}
+
+interface Tree {
+  /** Live members tend may signal: what a stop waits for. */
+  ours: number;
+  /** Live members of other users (a `sudo -u postgres …` child): reported, never waited for. */
+  theirs: number[];
+}
+
+function liveTree(target: TreeTarget, escapees: Set<number>): Tree {
   for (const pid of escapees) if (!isLiveProcess(pid)) escapees.delete(pid);
-  return escapees.size > 0 || (target.pgid !== null && liveGroupMembers(target.pgid).length > 0);
+  const members = new Set(escapees);
+  if (target.pgid !== null) for (const pid of liveGroupMembers(target.pgid)) members.add(pid);
+  const tree: Tree = { ours: 0, theirs: [] };
+  for (const pid of members) {
+    const may = maySignal(pid);
+    if (may === true) tree.ours += 1;
+    else if (may === false) tree.theirs.push(pid);
+  }
+  return tree;
+}
+
+/** Whether we may signal `pid`; null once it is gone. */
+function maySignal(pid: number): boolean | null {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM" ? false : null;
+  }
+}
+
+function ownerOf(pid: number): number | null {
+  try {
+    return statSync(`/proc/${pid}`).uid;
+  } catch {
+    return null;
+  }
 }
 
 function findEscapees(target: TreeTarget): Set<number> {
   return new Set(findProcessesWithEnv(MARKER_ENV, target.marker));
 }
 
+function unsignalled(tree: Tree): Unsignalled[] {
+  return tree.theirs.sort((a, b) => a - b).map((pid) => ({ pid, uid: ownerOf(pid) }));
+}
+
 /**
  * Ends a process tree: the stop signal to the group and to every process carrying the run's
  * marker, up to `graceMs` for them to go, then SIGKILL to whatever is left — and a last sweep
- * for anything forked while we waited. Resolves once nothing of the tree runs.
+ * for anything forked while we waited. Resolves once nothing of the tree runs that tend may
+ * signal; members that belong to another user are not waited for but returned, still running.
  */
-export async function endTree(target: TreeTarget, signal: NodeJS.Signals, graceMs: number): Promise<void> {
+export async function endTree(target: TreeTarget, signal: NodeJS.Signals, graceMs: number): Promise<Unsignalled[]> {
   let escapees = findEscapees(target);
-  if (!liveTree(target, escapees)) return;
-  if (target.pgid !== null) signalGroup(target.pgid, signal);
+  let tree = liveTree(target, escapees);
+  if (tree.ours === 0) return unsignalled(tree);
+  signalGroupOf(target, signal);
   for (const pid of escapees) signalPid(pid, signal);
 
   const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && liveTree(target, escapees)) await Bun.sleep(POLL_MS);
+  while (Date.now() < deadline && (tree = liveTree(target, escapees)).ours > 0) await Bun.sleep(POLL_MS);
 
-  for (let sweep = 0; sweep < 5; sweep++) {
-    if (target.pgid !== null) signalGroup(target.pgid, "SIGKILL");
+  for (let sweep = 0; sweep < 5 && tree.ours > 0; sweep++) {
+    signalGroupOf(target, "SIGKILL");
     for (const pid of escapees) signalPid(pid, "SIGKILL");
     await Bun.sleep(POLL_MS);
     escapees = findEscapees(target);
-    if (!liveTree(target, escapees)) return;
+    tree = liveTree(target, escapees);
   }
+  return unsignalled(tree);
+}
+
+/** What a stop says of the processes it could not signal: which, whose, and that they still run. */
+export function describeUnsignalled(left: Unsignalled[]): string | null {
+  if (left.length === 0) return null;
+  const who = left.map((p) => `${p.pid}${p.uid === null ? "" : ` (uid ${p.uid})`}`).join(", ");
+  const one = left.length === 1;
+  return `pid${one ? "" : "s"} ${who} could not be signalled: ${one ? "it belongs" : "they belong"} to another user (EPERM) and ${one ? "is" : "are"} still running`;
 }

@@ -8,6 +8,8 @@ import type { ProcessRecord } from "../core/process-status";
 export interface ChildExit {
   code: number | null;
   signal: string | null;
+  /** Processes of its tree that could not be signalled and still ran (another user's), in words; or null. */
+  survivors: string | null;
 }
 
 /** What a run's readiness probe reports. */
@@ -23,9 +25,15 @@ export interface Run {
   pid: number;
   pidStartTime: string | null;
   marker: string;
-  /** Resolves once the child exited, its output reached end-of-file and nothing of its tree runs. */
+  /**
+   * Resolves once the child exited, its output reached end-of-file and nothing of its tree runs
+   * that tend may signal.
+   */
   finished: Promise<ChildExit>;
-  end(signal: string, graceMs: number): Promise<void>;
+  /** Ends the run's tree; resolves with what of it could not be signalled (in words), or null. */
+  end(signal: string, graceMs: number): Promise<string | null>;
+  /** Stops reading the run's output and lets it go: what is left of it is not ours to end. */
+  abandon(): void;
   startProbe(on: ProbeEvents): void;
   cancelProbe(): void;
 }
@@ -36,13 +44,19 @@ export interface ProcessDriver {
   /** Starts a run, or throws a TendError saying why it cannot start. */
   spawn(restarts: number): Run;
   /** Ends the tree of a process an earlier supervisor left running, by its recorded identity. */
-  endLeftover(record: ProcessRecord, signal: string, graceMs: number): Promise<void>;
+  endLeftover(record: ProcessRecord, signal: string, graceMs: number): Promise<string | null>;
   changed(record: ProcessRecord): void;
   notice(message: string, level: NoticeLevel): void;
   forget(): void;
   /** A bug in the handling of this process: logged; the process is marked and the rest goes on. */
   fault(what: string, error: unknown): void;
 }
+
+/**
+ * After a stop gave up on processes it may not signal, how long the run may take to report its
+ * own end (its leader may be ours and just gone) before the stop settles without it.
+ */
+const SETTLE_WITHOUT_EXIT_MS = 1000;
 
 /**
  * One supervised process: feeds events to the lifecycle machine (src/core/lifecycle.ts) and
@@ -118,11 +132,15 @@ export class ManagedProcess {
       case "end-tree":
         if (effect.leftover) {
           void this.driver.endLeftover(this.record(), effect.signal, effect.graceMs).then(
-            () => this.send({ type: "leftover-gone", at: this.now() }),
+            (survivors) => this.send({ type: "leftover-gone", survivors, at: this.now() }),
             (error) => this.driver.fault(`ending the leftover tree of ${this.spec.name}`, error),
           );
         } else if (this.current) {
-          void this.current.end(effect.signal, effect.graceMs).catch((error) => this.driver.fault(`stopping ${this.spec.name}`, error));
+          const run = this.current;
+          void run.end(effect.signal, effect.graceMs).then(
+            (survivors) => survivors !== null && this.settleWithoutExit(run, survivors),
+            (error) => this.driver.fault(`stopping ${this.spec.name}`, error),
+          );
         }
         return;
       case "start-timer":
@@ -172,7 +190,7 @@ export class ManagedProcess {
       (exit) => {
         if (this.current !== run) return;
         this.current = null;
-        this.send({ type: "exited", code: exit.code, signal: exit.signal, at: this.now() });
+        this.send({ type: "exited", code: exit.code, signal: exit.signal, survivors: exit.survivors, at: this.now() });
       },
       (error) => {
         // Never left "running" for ever: the run is over as far as anyone can tell.
@@ -182,6 +200,20 @@ export class ManagedProcess {
         this.send({ type: "exited", code: null, signal: null, at: this.now() });
       },
     );
+  }
+
+  /**
+   * A stop left processes it may not signal: when one of them is the run's leader, no exit will
+   * come while it lives, and the stop must still end. The run is let go, the record settles and
+   * says which processes still run.
+   */
+  private settleWithoutExit(run: Run, survivors: string): void {
+    this.driver.clock.setTimeout(() => {
+      if (this.current !== run) return;
+      this.current = null;
+      run.abandon();
+      this.send({ type: "exited", code: null, signal: null, survivors, at: this.now() });
+    }, SETTLE_WITHOUT_EXIT_MS);
   }
 
   private clearTimer(): void {

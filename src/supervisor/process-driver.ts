@@ -7,7 +7,7 @@ import type { ProcessSpec } from "../core/process-spec";
 import type { ProcessRecord } from "../core/process-status";
 import { isConfined } from "../core/sandbox-settings";
 import { recordedProcessAlive } from "../platform/process-records";
-import { endTree } from "../platform/end-tree";
+import { describeUnsignalled, endTree } from "../platform/end-tree";
 import { MARKER_ENV } from "../platform/process-marker";
 import { LogLoss, LogWriter } from "./log-writer";
 import type { ProbeEvents, ProcessDriver, Run } from "./managed-process";
@@ -160,6 +160,7 @@ export class ChildDriver implements ProcessIo {
       marker,
       finished,
       end: (signal, graceMs) => stopChild(child, request, signal as NodeJS.Signals, graceMs),
+      abandon: () => child.abandon(),
       startProbe: (on) => {
         const ready = spec.ready;
         if (!ready) return;
@@ -180,13 +181,13 @@ export class ChildDriver implements ProcessIo {
     };
   }
 
-  endLeftover(record: ProcessRecord, signal: string, graceMs: number): Promise<void> {
+  async endLeftover(record: ProcessRecord, signal: string, graceMs: number): Promise<string | null> {
     const { marker } = record.status;
-    if (!marker) return Promise.resolve();
+    if (!marker) return null;
     // The group is signalled only while its leader is provably the process recorded; the marker
     // still finds whatever of its tree is left once the leader is gone (or its pid reused).
     const pgid = recordedProcessAlive(record) ? record.status.pid : null;
-    return endTree({ pgid, marker }, signal as NodeJS.Signals, graceMs);
+    return describeUnsignalled(await endTree({ pgid, marker }, signal as NodeJS.Signals, graceMs));
   }
 
   /** Input for the run going now: its stdin pipe, or its terminal. Dropped when none runs. */

@@ -4,7 +4,8 @@ import { processStartTime } from "../platform/proc-identity";
 import { signalName } from "../platform/process-group";
 import { sandboxArgv, sandboxProblem } from "../platform/sandbox";
 import { isConfined, type SandboxSettings } from "../core/sandbox-settings";
-import { endTree } from "../platform/end-tree";
+import { describeUnsignalled, endTree } from "../platform/end-tree";
+import type { ChildExit } from "./managed-process";
 import { drainInto, type OutputPump } from "./output-pump";
 
 export interface SpawnRequest {
@@ -20,19 +21,17 @@ export interface SpawnRequest {
   sandbox: { settings: SandboxSettings; hide: string[] } | null;
 }
 
-export interface ChildExit {
-  code: number | null;
-  signal: string | null;
-}
 
 export interface RunningChild {
   pid: number;
   pidStartTime: string | null;
   /**
    * Resolves once the child exited, both its output streams reached end-of-file (so its last
-   * lines are in the log) and nothing of its process tree is left running.
+   * lines are in the log) and nothing of its process tree that tend may signal is left running.
    */
   finished: Promise<ChildExit>;
+  /** Stops reading its output (which another user's process may hold open for ever). */
+  abandon(): void;
   writeStdin(data: Uint8Array): void;
   resize(cols: number, rows: number): void;
 }
@@ -62,7 +61,7 @@ function spawnFailure(argv: string[], error: unknown): TendError {
   return new TendError(`cannot start ${what}: ${e.message}`, "spawn_failed");
 }
 
-function exitOf(proc: { exitCode: number | null; signalCode: NodeJS.Signals | number | null }, confined: boolean): ChildExit {
+function exitOf(proc: { exitCode: number | null; signalCode: NodeJS.Signals | number | null }, confined: boolean): Omit<ChildExit, "survivors"> {
   const s = proc.signalCode;
   // bwrap reports a command killed by signal n as exit 128 + n; say it as the signal it was.
   if (confined && proc.exitCode !== null && proc.exitCode > 128) {
@@ -120,6 +119,14 @@ export function spawnChild(req: SpawnRequest, out: { stdout: OutputPump; stderr:
   const drains = terminal ? [] : [drainInto(proc.stdout as ReadableStream<Uint8Array>, out.stdout), drainInto(proc.stderr as ReadableStream<Uint8Array>, out.stderr)];
   if (terminal) out.stderr.end();
   const streams = Promise.all([out.stdout.done, out.stderr.done]);
+  const abandon = () => {
+    // Its exit, if it ever comes, is nothing to wait for: the supervisor may leave before it.
+    proc.unref();
+    for (const d of drains) d.stop();
+    terminal?.close();
+    out.stdout.end();
+    out.stderr.end();
+  };
   const stdin = terminal ? null : (proc.stdin as import("bun").FileSink);
 
   const finished = (async (): Promise<ChildExit> => {
@@ -128,9 +135,9 @@ export function spawnChild(req: SpawnRequest, out: { stdout: OutputPump; stderr:
     await Promise.race([streams, Bun.sleep(EOF_AFTER_EXIT_MS)]);
     // What the child left behind in its group (or that escaped it) ends with it, as systemd
     // does for a unit's control group; otherwise every restart would add to the leftovers.
-    await endTree({ pgid: pid, marker: req.marker }, req.stopSignal, req.graceMs);
+    const survivors = describeUnsignalled(await endTree({ pgid: pid, marker: req.marker }, req.stopSignal, req.graceMs));
     if (terminal) {
-      // Nothing holds the PTY open any more; closing it ends the stream if EOF was not seen.
+      // Nothing of ours holds the PTY open any more; closing it ends the stream if EOF was not seen.
       terminal.close();
       out.stdout.end();
     }
@@ -148,13 +155,14 @@ export function spawnChild(req: SpawnRequest, out: { stdout: OutputPump; stderr:
     } catch {
       // The child closed its end first.
     }
-    return exit;
+    return { ...exit, survivors };
   })();
 
   return {
     pid,
     pidStartTime,
     finished,
+    abandon,
     writeStdin(data) {
       if (terminal) terminal.write(data);
       else if (stdin) {
@@ -172,7 +180,10 @@ export function spawnChild(req: SpawnRequest, out: { stdout: OutputPump; stderr:
   };
 }
 
-/** Stops a running child's whole tree: stop signal, then SIGKILL after the grace. */
-export function stopChild(child: RunningChild, req: SpawnRequest, signal = req.stopSignal, graceMs = req.graceMs): Promise<void> {
-  return endTree({ pgid: child.pid, marker: req.marker }, signal, graceMs);
+/**
+ * Stops a running child's whole tree: stop signal, then SIGKILL after the grace. Resolves with
+ * what could not be signalled (another user's processes), in words, or null.
+ */
+export async function stopChild(child: RunningChild, req: SpawnRequest, signal = req.stopSignal, graceMs = req.graceMs): Promise<string | null> {
+  return describeUnsignalled(await endTree({ pgid: child.pid, marker: req.marker }, signal, graceMs));
 }

@@ -20,6 +20,9 @@ export class FakeRun implements Run {
   private resolve!: (exit: ChildExit) => void;
   /** Ignores the stop signal (a TERM-ignoring child) until SIGKILL. */
   stubborn = false;
+  /** Belongs to another user: no signal reaches it, and it never exits while the test runs. */
+  theirs = false;
+  abandoned = false;
 
   constructor(readonly restarts: number) {
     this.marker = `fake/${this.pid}`;
@@ -28,14 +31,19 @@ export class FakeRun implements Run {
     });
   }
 
-  exit(code: number | null, signal: string | null = null): void {
-    this.resolve({ code, signal });
+  exit(code: number | null, signal: string | null = null, survivors: string | null = null): void {
+    this.resolve({ code, signal, survivors });
   }
 
-  end(signal: string): Promise<void> {
+  end(signal: string): Promise<string | null> {
     this.signals.push(signal);
+    if (this.theirs) return Promise.resolve(`pid ${this.pid} (uid 101) could not be signalled`);
     if (!this.stubborn || signal === "SIGKILL") this.exit(null, signal);
-    return this.finished.then(() => {});
+    return this.finished.then(() => null);
+  }
+
+  abandon(): void {
+    this.abandoned = true;
   }
 
   startProbe(on: FakeRun["probe"]): void {
@@ -78,8 +86,8 @@ export class FakeIo implements ProcessIo {
     return run;
   }
 
-  endLeftover(): Promise<void> {
-    return Promise.resolve();
+  endLeftover(): Promise<string | null> {
+    return Promise.resolve(null);
   }
 
   changed(record: ProcessRecord): void {

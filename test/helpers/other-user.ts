@@ -15,8 +15,8 @@ export interface OtherUser {
   gid: number;
   /** The argv that runs `cmd` as this user, with no supplementary groups. */
   argv(cmd: string[]): string[];
-  /** Runs the compiled tend as this user and waits for it. */
-  tend(args: string[], env: Record<string, string>): Promise<RunResult>;
+  /** Runs the compiled tend as this user and waits for it (SIGKILLed after `timeoutMs`). */
+  tend(args: string[], env: Record<string, string>, timeoutMs?: number): Promise<RunResult>;
   /** A fresh folder in tmp that belongs to this user (0700). */
   folder(prefix?: string): string;
 }
@@ -58,9 +58,11 @@ export function otherUser(): OtherUser {
     uid,
     gid,
     argv,
-    async tend(args, env) {
+    async tend(args, env, timeoutMs = 30_000) {
       const proc = Bun.spawn({ cmd: argv([requireBinary(), ...args]), env, cwd: ROOT, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+      const timer = setTimeout(() => proc.kill("SIGKILL"), timeoutMs);
       const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+      clearTimeout(timer);
       return { code, stdout, stderr };
     },
     folder(prefix = "tend-other-") {

@@ -180,6 +180,32 @@ describe("capacity", () => {
   });
 });
 
+describe("processes of another user in the tree", () => {
+  test("a stop that cannot signal the run's leader still ends: stopped, saying which pid still runs", async () => {
+    await sup.add([session("pg")]);
+    const run = io.get("pg")!.last;
+    run.theirs = true;
+    const stopped = sup.stop("pg");
+    await turn();
+    expect(state("pg")).toBe("stopping");
+    clock.advance(1000);
+    await stopped;
+    expect(state("pg")).toBe("stopped");
+    expect(reason("pg")).toBe(`pid ${run.pid} (uid 101) could not be signalled`);
+    expect(run.abandoned).toBe(true);
+    expect(notices).toContain(`pg: stopped; pid ${run.pid} (uid 101) could not be signalled`);
+  });
+
+  test("a run that ends by itself but leaves another user's process says so, and the record settles", async () => {
+    await sup.add([session("job")]);
+    const run = io.get("job")!.last;
+    run.exit(0, null, "pid 7 (uid 101) could not be signalled");
+    await turn();
+    expect(state("job")).toBe("exited");
+    expect(reason("job")).toBe("pid 7 (uid 101) could not be signalled");
+  });
+});
+
 describe("races between requests", () => {
   test("a kill during a restart wins: nothing comes back", async () => {
     await sup.add([session("stubborn")]);

@@ -44,7 +44,10 @@ export default defineCommand({
       return 0;
     }
     if (unanswered !== null) consola.warn(`ended the supervisor (pid ${unanswered}), which did not answer; its processes go by their records`);
-    for (const k of killed) consola.success(outcomeLine(k, args.keep === true));
+    for (const k of killed) {
+      consola.success(outcomeLine(k, args.keep === true));
+      if (k.survivors) consola.warn(`${k.name}: ${k.survivors}`);
+    }
     if (strays.length > 0) consola.warn(`also ended ${strays.length} stray process${strays.length === 1 ? "" : "es"} of this TEND_HOME: ${strays.join(", ")}`);
     if (killed.length === 0 && strays.length === 0) consola.info("nothing to kill");
     return 0;
