@@ -107,8 +107,8 @@ export class OfflineClient implements TendClient {
   /** What was cleaned up after a supervisor that is gone, in words; null when nothing was. */
   private cleanUp(): string | null {
     if (this.state.kind === "stale") {
-      clearSupervisorState(this.paths, this.state.info);
-      return `stale state cleaned up (supervisor ${this.state.why})`;
+      const left = clearSupervisorState(this.paths, this.state.info);
+      return left ? `stale state (supervisor ${this.state.why}): ${left}` : `stale state cleaned up (supervisor ${this.state.why})`;
     }
     if (this.state.kind === "corrupt") return `corrupt supervisor.json set aside as ${this.state.movedTo} (${this.state.error})`;
     return null;

@@ -7,8 +7,8 @@ import type { SupervisorInfo } from "../core/supervisor-info";
 import { isLiveProcess } from "../platform/live-processes";
 import type { HomeLayout } from "../platform/paths";
 import { readProcessRecords } from "../platform/process-records";
-import { clearSupervisorState } from "../platform/supervisor-file";
 import { isSameProcess } from "../platform/proc-identity";
+import { clearSupervisorState, readSupervisorState } from "../platform/supervisor-file";
 import { ApiClient } from "./api-client";
 import { AttachConnection } from "./attach";
 import { replaceStoppingSupervisor } from "./ensure-supervisor";
@@ -158,6 +158,8 @@ export class OnlineClient implements TendClient {
       process.kill(pid, "SIGTERM");
     }
     while (isLiveProcess(pid) && pidStartTime !== null && isSameProcess(pid, pidStartTime)) await Bun.sleep(20);
-    return { kind: "stopped", pid, tookMs: Date.now() - started };
+    const after = readSupervisorState(this.paths);
+    const left = after.kind === "stale" && after.info.pid === pid ? clearSupervisorState(this.paths, after.info) : null;
+    return { kind: "stopped", pid, tookMs: Date.now() - started, left };
   }
 }

@@ -44,7 +44,8 @@ export interface KillResult {
 }
 
 export type StopOutcome =
-  | { kind: "stopped"; pid: number; tookMs: number }
+  /** `left`: what of its state the supervisor could not remove (a home that turned read-only). */
+  | { kind: "stopped"; pid: number; tookMs: number; left: string | null }
   | { kind: "not-running" }
   | { kind: "cleaned"; message: string };
 

@@ -77,6 +77,16 @@ export function ensureHome(home: string): void {
   if (process.platform !== "win32" && (st.mode & 0o077) !== 0) chmodSync(home, 0o700);
 }
 
+/** Which folder is at `dir` (device and inode), or null when there is none: tells a replaced home. */
+export function folderIdentity(dir: string): string | null {
+  try {
+    const st = lstatSync(dir);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return null;
+  }
+}
+
 /** A folder inside the home (processes/, logs/): created 0700, never a link, never someone else's. */
 export function ensureInnerDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });

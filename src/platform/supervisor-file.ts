@@ -2,6 +2,7 @@ import { renameSync, rmSync } from "node:fs";
 import type { SupervisorInfo } from "../core/supervisor-info";
 import { readJsonFile, writeFileAtomic } from "./atomic-file";
 import { removeOwnSocket } from "./home-trust";
+import { osErrorText } from "./os-error";
 import { isSameProcess } from "./proc-identity";
 import { isLiveProcess } from "./live-processes";
 import type { HomeLayout } from "./paths";
@@ -46,8 +47,17 @@ export function writeSupervisorInfo(paths: HomeLayout, info: SupervisorInfo): vo
   writeFileAtomic(paths.supervisorFile, `${JSON.stringify(info, null, 2)}\n`);
 }
 
-/** Removes the record and socket of a supervisor that is known not to run. */
-export function clearSupervisorState(paths: HomeLayout, info?: SupervisorInfo): void {
-  rmSync(paths.supervisorFile, { force: true });
-  removeOwnSocket(info?.socket ?? paths.socket);
+/**
+ * Removes the record and socket of a supervisor that is known not to run. A home that turned
+ * read-only keeps them: that is said (as the return value), never thrown, since it must not
+ * stop a command that only looks, nor a supervisor on its way out.
+ */
+export function clearSupervisorState(paths: HomeLayout, info?: SupervisorInfo): string | null {
+  try {
+    rmSync(paths.supervisorFile, { force: true });
+    removeOwnSocket(info?.socket ?? paths.socket);
+    return null;
+  } catch (error) {
+    return `could not remove ${paths.supervisorFile} and the socket: ${osErrorText(error)}`;
+  }
 }

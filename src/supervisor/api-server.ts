@@ -185,7 +185,11 @@ export function serveApi(socket: string, h: ApiHandlers): { stop(): Promise<void
       // Streams still sending (a follower's last lines) get a moment to finish.
       await Promise.race([server.stop(false), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
       server.stop(true);
-      rmSync(socket, { force: true });
+      try {
+        rmSync(socket, { force: true });
+      } catch {
+        // A home turned read-only keeps it; the supervisor's last words say so.
+      }
     },
   };
 }

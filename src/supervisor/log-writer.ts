@@ -3,6 +3,7 @@ import { criPrefix, formatTimestamp } from "../core/cri";
 import { framed, type FrameTarget } from "../core/line-framer";
 import type { LogSettings } from "../core/process-spec";
 import { openForAppending } from "../platform/home-trust";
+import { osErrorText } from "../platform/os-error";
 import { rotateLogFiles } from "../platform/log-files";
 
 const LF = 0x0a;
@@ -40,13 +41,6 @@ export class LogLoss {
     this.report(this, true);
     this.pending = 0;
   }
-}
-
-/** What the OS said, without the syscall and path Node's message adds. */
-function describe(error: unknown): string {
-  const e = error as NodeJS.ErrnoException;
-  const m = /^[A-Z]+: ([^,]+)/.exec(e.message ?? "");
-  return m?.[1] ?? e.message ?? String(error);
 }
 
 function countRecords(bytes: Uint8Array, from: number, to: number): number {
@@ -178,7 +172,7 @@ export class LogWriter implements FrameTarget {
         }
       }
       this.size += upTo - start;
-      return { upTo, error: describe(error) };
+      return { upTo, error: osErrorText(error) };
     }
   }
 

@@ -2,6 +2,7 @@ import type { ProcessRecord } from "../core/process-status";
 import { writeFileAtomic } from "../platform/atomic-file";
 import { processFile, type HomeLayout } from "../platform/paths";
 import { removeProcessRecord } from "../platform/process-records";
+import { osErrorText } from "../platform/os-error";
 
 /** How often a record that could not be written is tried again. */
 const RETRY_MS = 1000;
@@ -60,7 +61,12 @@ export class RecordWriter {
   remove(name: string): void {
     this.latest.delete(name);
     this.unwritten.delete(name);
-    removeProcessRecord(this.paths, name);
+    try {
+      removeProcessRecord(this.paths, name);
+    } catch (error) {
+      // A read-only home keeps it; the next supervisor adopts it as ended.
+      this.report(name, `could not remove ${processFile(this.paths, name)}: ${osErrorText(error)}`);
+    }
   }
 
   private tryWrite(record: ProcessRecord): string | null {

@@ -4,7 +4,8 @@ import { stopVerdict, type StopSignal } from "../core/stop-signals";
 import { VERSION } from "../core/version";
 import { claimSocketPath } from "../platform/home-trust";
 import { withLock } from "../platform/lock";
-import { ensureHome, layout } from "../platform/paths";
+import { osErrorText } from "../platform/os-error";
+import { ensureHome, folderIdentity, layout } from "../platform/paths";
 import { processStartTime } from "../platform/proc-identity";
 import { clearSupervisorState, readSupervisorState, writeSupervisorInfo } from "../platform/supervisor-file";
 import { serveApi } from "./api-server";
@@ -26,6 +27,7 @@ export interface RunOptions {
 export const DEFAULT_LINGER_MS = 3000;
 const MIN_LINGER_MS = 500;
 const FIRST_REQUEST_WAIT_MS = 10_000;
+const HOME_CHECK_MS = 1000;
 
 export interface SupervisorHandle {
   supervisor: Supervisor;
@@ -166,13 +168,35 @@ export async function runSupervisor(opts: RunOptions): Promise<SupervisorHandle>
   process.on("uncaughtException", onEscaped);
   process.on("unhandledRejection", onEscaped);
 
+  // A home removed (or replaced) under a running supervisor leaves its processes unreachable by
+  // any command: they are stopped, rather than left running with nobody able to find them.
+  const homeAtStart = folderIdentity(paths.home);
+  const homeWatch = setInterval(() => {
+    if (folderIdentity(paths.home) === homeAtStart) return;
+    events.notice?.(null, `the state folder ${paths.home} was removed or replaced: stopping every process`, "error");
+    void shutdown();
+  }, HOME_CHECK_MS);
+  homeWatch.unref();
+
   function shutdown(): Promise<void> {
     shuttingDown ??= (async () => {
       if (lingerTimer) clearTimeout(lingerTimer);
-      await supervisor.shutdown();
-      await api.stop();
-      const state = readSupervisorState(paths);
-      if (state.kind !== "running" || state.info.pid === process.pid) clearSupervisorState(paths);
+      clearInterval(homeWatch);
+      // Whatever fails on the way out (a home turned read-only) is said; the stop still ends.
+      try {
+        await supervisor.shutdown();
+      } catch (error) {
+        supervisor.fault("the shutdown", error);
+      }
+      await api.stop().catch((error) => supervisor.fault("closing the socket", error));
+      let left: string | null;
+      try {
+        const state = readSupervisorState(paths);
+        left = state.kind !== "running" || state.info.pid === process.pid ? clearSupervisorState(paths) : null;
+      } catch (error) {
+        left = `could not look at ${paths.supervisorFile}: ${osErrorText(error)}`;
+      }
+      if (left) events.notice?.(null, `${left}; the next tend command finds it stale`, "warn");
       for (const signal of stopSignals) process.off(signal, onSignal);
       process.off("uncaughtException", onEscaped);
       process.off("unhandledRejection", onEscaped);

@@ -7,7 +7,10 @@ export default defineCommand({
   args: {},
   async run() {
     const outcome = await tendClient().shutdown();
-    if (outcome.kind === "stopped") consola.success(`stopped (supervisor pid ${outcome.pid}, took ${outcome.tookMs} ms)`);
+    if (outcome.kind === "stopped") {
+      consola.success(`stopped (supervisor pid ${outcome.pid}, took ${outcome.tookMs} ms)`);
+      if (outcome.left) consola.warn(outcome.left);
+    }
     else if (outcome.kind === "not-running") consola.info("not running");
     else consola.warn(outcome.message);
     return 0;
