@@ -1,8 +1,10 @@
 import type { SerializeAddon } from "@xterm/addon-serialize";
 import type { Terminal } from "@xterm/headless";
 import { SCREEN_SCROLLBACK, type ScreenCapture } from "../core/screen-capture";
+import { scrolledPast } from "../core/scrolled-past";
 import { writeScreenFile } from "../platform/screen-file";
-import { renderRow } from "./screen-rows";
+import { ScreenHistory } from "./screen-history";
+import { renderRow, type XtermLine } from "./screen-rows";
 
 type Xterm = { Terminal: typeof Terminal; SerializeAddon: typeof SerializeAddon };
 let xterm: Xterm | null = null;
@@ -19,37 +21,100 @@ function loadXterm(): Xterm {
   return xterm;
 }
 
+/** The parts of xterm.js's buffer that the history hand-off and the skip of scrolled-past output use. */
+interface XtermBuffer {
+  lines: { isFull: boolean; get(y: number): XtermLine | undefined; trimStart(count: number): void };
+  ybase: number;
+  ydisp: number;
+  savedY: number;
+  x: number;
+  scrollTop: number;
+  scrollBottom: number;
+}
+
 /** xterm.js keeps these outside its public API; the version is pinned, and the tests cover them. */
 interface XtermInternals {
-  buffer: { scrollTop: number; scrollBottom: number };
-  coreService: { isCursorHidden: boolean; decPrivateModes: { cursorStyle?: string; cursorBlink?: boolean } };
+  buffer: XtermBuffer;
+  _bufferService: { buffers: { normal: XtermBuffer; active: XtermBuffer } };
+  _inputHandler: { _parser: { currentState: number } };
+  coreService: { isCursorHidden: boolean; decPrivateModes: { cursorStyle?: string; cursorBlink?: boolean; reverseWraparound: boolean } };
   coreMouseService: { activeEncoding: string };
+  writeSync(data: Uint8Array): void;
 }
 
 const CURSOR_SHAPES: Record<string, number> = { block: 1, underline: 3, bar: 5 };
 
 /**
+ * Rows of history xterm.js holds (at 12 bytes a cell); when full, the older half moves to the
+ * compact history. The newer half is what it pulls back onto a screen that grows.
+ */
+const XTERM_HISTORY = 64;
+/**
+ * Output is parsed in batches, so that what scrolls past within one need not be: once the
+ * program has been quiet this long, or this much waits, or someone needs the screen.
+ */
+const PARSE_AFTER_QUIET_MS = 20;
+const PARSE_AT_BYTES = 2 << 20;
+/** Rows that moved to the history are rendered compact within this time. */
+const COMPACT_AFTER_MS = 200;
+/** xterm.js keeps a decoding buffer as large as the largest write it was given. */
+const FEED_BYTES = 4096;
+const LF = 0x0a;
+
+/**
  * The state of a `--tty` session's terminal, kept by feeding it everything the program writes:
- * what an attaching terminal is brought to, and what `tend capture` reads.
+ * what an attaching terminal is brought to, and what `tend capture` reads. xterm.js keeps the
+ * screen and a short history; older rows move to a compact history of our own.
  */
 export class ScreenModel {
   private readonly term: Terminal;
+  private readonly core: XtermInternals;
   private readonly serializer: SerializeAddon;
+  private readonly history: ScreenHistory;
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private compactTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(cols: number, rows: number) {
     const x = loadXterm();
-    this.term = new x.Terminal({ cols, rows, scrollback: SCREEN_SCROLLBACK, allowProposedApi: true });
+    // writeSync is what lets the model decide what to parse; xterm.js warns that it may go.
+    this.term = new x.Terminal({ cols, rows, scrollback: XTERM_HISTORY, allowProposedApi: true, logLevel: "off" });
+    this.core = (this.term as unknown as { _core: XtermInternals })._core;
     this.serializer = new x.SerializeAddon();
     this.term.loadAddon(this.serializer);
+    this.history = new ScreenHistory(SCREEN_SCROLLBACK, this.term.buffer.normal.getNullCell());
+    this.term.onScroll(() => this.handOffWhenFull());
+    // Erase of the history (ED 3, as `clear` sends) and a full reset clear ours too.
+    this.term.parser.registerCsiHandler({ final: "J" }, (params) => {
+      if (params[0] === 3) this.history.clear();
+      return false;
+    });
+    this.term.parser.registerEscHandler({ final: "c" }, () => {
+      this.history.clear();
+      return false;
+    });
   }
 
   write(chunk: Uint8Array): void {
-    // Parsed later, in slices; the producer may reuse its buffer once we return.
-    this.term.write(chunk.slice());
+    // The producer may reuse its buffer once we return.
+    this.pending.push(chunk.slice());
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes >= PARSE_AT_BYTES) this.flush();
+    else if (this.timer) this.timer.refresh();
+    else this.timer = setTimeout(() => this.flush(), PARSE_AFTER_QUIET_MS);
   }
 
   resize(cols: number, rows: number): void {
-    if (cols !== this.term.cols || rows !== this.term.rows) this.term.resize(cols, rows);
+    if (cols === this.term.cols && rows === this.term.rows) return;
+    this.flush();
+    // A smaller or narrower screen pushes rows into xterm.js's history: room for them first,
+    // so that none is dropped before it moves to ours.
+    this.term.options.scrollback = SCREEN_SCROLLBACK;
+    this.term.resize(cols, rows);
+    const normal = this.core._bufferService.buffers.normal;
+    if (normal.ybase > XTERM_HISTORY) this.handOff(normal.ybase - XTERM_HISTORY / 2);
+    this.term.options.scrollback = XTERM_HISTORY;
   }
 
   get size(): { cols: number; rows: number } {
@@ -58,7 +123,8 @@ export class ScreenModel {
 
   /** Calls `done` once everything written so far has been parsed. */
   whenCurrent(done: () => void): void {
-    this.term.write("", done);
+    this.flush();
+    done();
   }
 
   /**
@@ -67,7 +133,8 @@ export class ScreenModel {
    * nothing, so nothing comes back from it as if typed.
    */
   snapshot(): string {
-    const internals = (this.term as unknown as { _core: XtermInternals })._core;
+    this.flush();
+    const internals = this.core;
     const { scrollTop, scrollBottom } = internals.buffer;
     let out = `\x1b[0m\x1b[r\x1b[H\x1b[2J${this.serializer.serialize({ scrollback: 0 })}`;
     if (scrollTop !== 0 || scrollBottom !== this.term.rows - 1) out += `\x1b[${scrollTop + 1};${scrollBottom + 1}r`;
@@ -83,28 +150,106 @@ export class ScreenModel {
 
   /** The screen and up to `scrollback` lines of history above it, as rows of text. */
   capture(scrollback = SCREEN_SCROLLBACK): ScreenCapture {
+    this.flush();
     const buffer = this.term.buffer.active;
     const { cols, rows } = this.term;
-    const history = Math.min(scrollback, buffer.baseY);
+    const alternate = buffer.type === "alternate";
+    const wanted = Math.min(scrollback, SCREEN_SCROLLBACK);
+    const fromTerm = Math.min(wanted, buffer.baseY);
+    // The alternate screen has no history.
+    const lines = alternate ? [] : this.history.last(wanted - fromTerm);
+    const history = lines.length + fromTerm;
     const scratch = buffer.getNullCell();
-    const lines = [];
-    for (let y = buffer.baseY - history; y < buffer.baseY + rows; y++) {
+    for (let y = buffer.baseY - fromTerm; y < buffer.baseY + rows; y++) {
       const line = buffer.getLine(y);
-      lines.push(line ? renderRow(line, cols, scratch) : { text: "", ansi: "" });
+      lines.push(line ? renderRow(line, scratch) : { text: "", ansi: "" });
     }
-    const hidden = (this.term as unknown as { _core: XtermInternals })._core.coreService.isCursorHidden;
     return {
       cols,
       rows,
-      cursor: { x: Math.min(buffer.cursorX, cols - 1), y: buffer.cursorY, visible: !hidden },
-      alternate: buffer.type === "alternate",
+      cursor: { x: Math.min(buffer.cursorX, cols - 1), y: buffer.cursorY, visible: !this.core.coreService.isCursorHidden },
+      alternate,
       scrollback: history,
       lines,
     };
   }
 
   dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.compactTimer) clearTimeout(this.compactTimer);
+    this.pending = [];
     this.term.dispose();
+  }
+
+  private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.pendingBytes === 0) return;
+    const batch = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.parse(batch);
+    if (this.history.uncompacted > 0) {
+      this.compactTimer ??= setTimeout(() => {
+        this.compactTimer = null;
+        this.history.compact();
+      }, COMPACT_AFTER_MS);
+    }
+  }
+
+  /** Parses a batch, leaving out what would scroll past within it (see scrolled-past.ts). */
+  private parse(batch: Uint8Array): void {
+    const keepLines = 2 * this.term.rows + SCREEN_SCROLLBACK;
+    const firstLine = batch.indexOf(LF) + 1;
+    // A line is at least CR LF: a shorter batch cannot hold enough lines to skip any.
+    const long = firstLine > 0 && batch.length - firstLine >= 2 * keepLines;
+    let rest = 0;
+    if (long) {
+      this.feed(batch.subarray(0, firstLine));
+      rest = firstLine;
+      const plan = this.atLineStartAtRest() ? scrolledPast(batch, firstLine, keepLines) : null;
+      if (plan) {
+        for (const [start, end] of plan.replay) this.feed(batch.subarray(start, end));
+        // What this pushes out of the history need never be rendered.
+        return this.feed(batch.subarray(plan.cut));
+      }
+    }
+    // Not a flood: what the last ones moved to the history stays there.
+    this.history.compact();
+    this.feed(batch.subarray(rest));
+  }
+
+  private feed(bytes: Uint8Array): void {
+    for (let at = 0; at < bytes.length; at += FEED_BYTES) this.core.writeSync(bytes.subarray(at, at + FEED_BYTES));
+  }
+
+  /** Where scrolledPast may start: column 0, the full screen as scroll region, parser at rest. */
+  private atLineStartAtRest(): boolean {
+    const b = this.core.buffer;
+    return (
+      b.x === 0 &&
+      b.scrollTop === 0 &&
+      b.scrollBottom === this.term.rows - 1 &&
+      this.core._inputHandler._parser.currentState === 0 &&
+      !this.core.coreService.decPrivateModes.reverseWraparound
+    );
+  }
+
+  /** Right after a scroll that filled xterm.js's history, before the next one drops its oldest row. */
+  private handOffWhenFull(): void {
+    const { buffers } = this.core._bufferService;
+    if (buffers.active === buffers.normal && buffers.normal.lines.isFull) this.handOff(XTERM_HISTORY / 2);
+  }
+
+  /** Moves the oldest `count` rows of xterm.js's history to ours. */
+  private handOff(count: number): void {
+    const normal = this.core._bufferService.buffers.normal;
+    for (let y = 0; y < count; y++) this.history.push(normal.lines.get(y)!);
+    // As xterm.js itself trims its history (erase of the history, a smaller scrollback).
+    normal.lines.trimStart(count);
+    normal.ybase -= count;
+    normal.ydisp = Math.max(normal.ydisp - count, 0);
+    normal.savedY = Math.max(normal.savedY - count, 0);
   }
 }
 
