@@ -1,7 +1,7 @@
 import type { TendClient } from "../client/tend-client";
 import type { ProcessRecord } from "../core/process-status";
 import { describeExit } from "../core/restart-policy";
-import { endGroup, group, onGitHubActions } from "./github-actions";
+import { END_GROUP_LINE, groupLine, onGitHubActions } from "./github-actions";
 
 /** Crashed, parked, or ended with a non-zero code: what `--failed` keeps. */
 export function failed(r: ProcessRecord): boolean {
@@ -29,8 +29,7 @@ export function standing(r: ProcessRecord | undefined): string {
 export async function dumpLogs(client: TendClient, names: string[], known: ProcessRecord[], write: (text: string) => Promise<void> | void): Promise<void> {
   for (const name of names) {
     const title = `${name} (${standing(known.find((r) => r.spec.name === name))})`;
-    if (onGitHubActions()) group(title);
-    else await write(`--- ${title} ---\n`);
+    await write(onGitHubActions() ? groupLine(title) : `--- ${title} ---\n`);
     await client.logs({ names: [name], all: false, follow: false, filter: {} }, {
       start() {},
       lines(batch) {
@@ -39,6 +38,6 @@ export async function dumpLogs(client: TendClient, names: string[], known: Proce
         return write(text);
       },
     });
-    if (onGitHubActions()) endGroup();
+    if (onGitHubActions()) await write(END_GROUP_LINE);
   }
 }

@@ -33,9 +33,23 @@ const root = defineCommand({
   subCommands: commands,
 });
 
-function helpRequested(args: string[]): boolean {
+/** The options of a command line: what comes before `--`. */
+function options(args: string[]): string[] {
   const end = args.indexOf("--");
-  return (end === -1 ? args : args.slice(0, end)).some((a) => a === "--help" || a === "-h");
+  return end === -1 ? args : args.slice(0, end);
+}
+
+function helpRequested(args: string[]): boolean {
+  return options(args).some((a) => a === "--help" || a === "-h");
+}
+
+/**
+ * Under `--json` stdout is the document alone: consola's lines (progress, success) go to
+ * stderr, whatever a command prints through it.
+ */
+async function jsonOnStdout(): Promise<void> {
+  const { consola } = await import("consola");
+  consola.options.stdout = process.stderr;
 }
 
 function plain(text: string): string {
@@ -51,6 +65,7 @@ export async function main(argv: string[]): Promise<number> {
   const dashes = argv.indexOf("--");
   const debug = argv.slice(0, dashes === -1 ? undefined : dashes).includes("--debug");
   const args = argv.filter((a, i) => !(a === "--debug" && (dashes === -1 || i < dashes)));
+  let json = false;
   try {
     if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
       process.stdout.write(`${VERSION} (${COMMIT})\n`);
@@ -83,12 +98,15 @@ export async function main(argv: string[]): Promise<number> {
       await printUsage(cmd, root);
       return 0;
     }
+    const def = (await (typeof cmd.args === "function" ? cmd.args() : cmd.args)) as ArgsDef;
+    json = "json" in def && options(rest).includes("--json");
+    if (json) await jsonOnStdout();
     const unsupported = name === "version" ? null : unsupportedReason("supervisor");
     if (unsupported) throw new TendError(`tend ${first}: ${unsupported}`, "unsupported_platform");
-    checkArgs(name, (await (typeof cmd.args === "function" ? cmd.args() : cmd.args)) as ArgsDef, rest, variadic.has(name));
+    checkArgs(name, def, rest, variadic.has(name));
     const { result } = await runCommand(cmd, { rawArgs: rest });
     return typeof result === "number" ? result : 0;
   } catch (error) {
-    return reportError(error, debug);
+    return reportError(error, debug, json);
   }
 }

@@ -44,10 +44,11 @@ test("tend run passes a success through, and on failure dumps the sessions' logs
   expect(notReady.stderr).toContain("not ready after 300ms");
 }, 20_000);
 
-test("a failed readiness wait on GitHub Actions also emits an ::error:: annotation", async () => {
+test("a failed readiness wait on GitHub Actions also emits an ::error:: annotation, on stderr", async () => {
   const r = await tend(["bg", "--name", "never", "--ready-port", "1", "--timeout", "300ms", "--", "sleep", "30"], { env: gha() });
   expect(r.code).toBe(1);
-  expect(r.stdout).toContain("::error title=tend::never not ready after 300ms");
+  expect(r.stderr).toContain("::error title=tend::never not ready after 300ms");
+  expect(r.stdout).not.toContain("::error");
   const quiet = await tend(["bg", "--name", "never2", "--ready-port", "1", "--timeout", "300ms", "--", "sleep", "30"], { env: plain() });
-  expect(quiet.stdout).not.toContain("::error");
+  expect(quiet.stderr).not.toContain("::error");
 }, 20_000);

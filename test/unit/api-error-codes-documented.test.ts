@@ -10,3 +10,9 @@ test("docs/api.md lists exactly the codes the API can send, each with its HTTP s
   const sent = Object.fromEntries(Object.entries(ERROR_CODES).filter(([, status]) => status !== null));
   expect(documented as Record<string, number | null>).toEqual(sent);
 });
+
+test("docs/json.md names every code an error document can carry that the API does not send", () => {
+  const doc = readFileSync(path.resolve(import.meta.dir, "../../docs/json.md"), "utf8");
+  const local = Object.entries(ERROR_CODES).filter(([, status]) => status === null).map(([code]) => code);
+  expect(local.filter((code) => !doc.includes(`\`${code}\``))).toEqual([]);
+});
