@@ -21,6 +21,15 @@ export function failureLine(name: string, outcome: WaitOutcome, record: ProcessR
   }
 }
 
+/**
+ * One process's readiness wait as `bg --json` and `wait --json` show it (docs/json.md);
+ * `reason` is null when it became ready.
+ */
+export function readinessJson(name: string, record: ProcessRecord | null, waitedMs: number, reason: string | null) {
+  const s = record?.status;
+  return { name, pid: s?.pid ?? null, state: s?.state ?? null, ready: reason === null, readyAt: s?.readyAt ?? null, waitedMs, reason };
+}
+
 /** How long the run took to become ready, from its start. */
 export function readyAfter(record: ProcessRecord | null): string {
   const s = record?.status;

@@ -61,6 +61,41 @@ test("bg --json: started, ready, not ready (with its ::error:: on stderr), name 
   errorDocument(await run("bg", "--json", "--name", "x", "--", "no-such-command-here"), "spawn_failed", 1);
 }, 30_000);
 
+test("wait --json: ready, not ready, --exit of a clean and a failed end, an unknown name", async () => {
+  const ready = await run("wait", "talker", "--json");
+  expect(ready.code).toBe(0);
+  expect(oneDocument(ready)).toMatchObject({ ready: true, processes: [{ name: "talker", ready: true }] });
+  const notReady = await run("wait", "talker", "never", "--json");
+  expect(notReady.code).toBe(1);
+  expect(oneDocument(notReady)).toMatchObject({ ready: false, processes: [{ name: "talker", ready: true }, { name: "never", ready: false }] });
+  expect(notReady.stderr).toContain("::error title=tend::never");
+  const clean = await run("wait", "ok", "--exit", "--json");
+  expect(clean.code).toBe(0);
+  expect(oneDocument(clean)).toMatchObject({ name: "ok", ended: true, status: 0 });
+  const failed = await run("wait", "bad", "--exit", "--json");
+  expect(failed.code).toBe(1);
+  expect(oneDocument(failed)).toMatchObject({ name: "bad", ended: true, exitCode: 1 });
+  errorDocument(await run("wait", "nosuch", "--json"), "not_found", 1);
+}, 20_000);
+
+test("run --json: the command's output and the failure's log dump go to stderr", async () => {
+  const ok = await run("run", "--json", "--", "sh", "-c", "echo from the command");
+  expect(ok.code).toBe(0);
+  expect(oneDocument(ok)).toMatchObject({ ran: true, status: 0 });
+  expect(ok.stderr).toContain("from the command");
+  const failed = await run("run", "--json", "--", "sh", "-c", "exit 3");
+  expect(failed.code).toBe(3);
+  expect(oneDocument(failed)).toMatchObject({ ran: true, status: 3, exitCode: 3 });
+  expect(failed.stderr).toContain("::group::bad (exit 1)\nbroken\n::endgroup::");
+  const missing = await run("run", "--json", "--", "no-such-command-here");
+  expect(missing.code).toBe(127);
+  expect(oneDocument(missing)).toMatchObject({ ran: false, status: 127 });
+  const notReady = await run("run", "--json", "--name", "never", "--", "true");
+  expect(notReady.code).toBe(1);
+  expect(oneDocument(notReady)).toMatchObject({ ran: false, status: 1 });
+  errorDocument(await run("run", "--json", "--tail", "many", "--", "true"), "usage", 2);
+}, 20_000);
+
 test("status --json, with a supervisor and with none", async () => {
   const ps = await run("status", "--json");
   expect(ps.code).toBe(0);
@@ -107,7 +142,7 @@ test("version --json", async () => {
   expect(oneDocument(r).version).toMatch(/^\d+\.\d+\.\d+/);
 });
 
-test("kill --json: named, an unknown name, a bad flag, then --all", async () => {
+test("kill --json and stop --json: named, an unknown name, a bad flag, --all, then stop twice", async () => {
   const one = await run("kill", "--json", "idle", "--grace", "0s");
   expect(one.code).toBe(0);
   expect(oneDocument(one).killed.map((k: { name: string }) => k.name)).toEqual(["idle"]);
@@ -116,4 +151,8 @@ test("kill --json: named, an unknown name, a bad flag, then --all", async () => 
   const all = await run("kill", "--json", "--all", "--grace", "0s");
   expect(all.code).toBe(0);
   expect(oneDocument(all).killed.length).toBeGreaterThan(0);
+  const stopped = await run("stop", "--json");
+  expect(stopped.code).toBe(0);
+  expect(oneDocument(stopped).outcome).toBe("stopped");
+  expect(oneDocument(await run("stop", "--json"))).toEqual({ outcome: "not-running" });
 }, 20_000);

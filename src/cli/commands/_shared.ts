@@ -12,6 +12,11 @@ export const jsonArg = {
   json: { type: "boolean", description: "Print machine-readable JSON (shape documented in docs/json.md)" },
 } as const satisfies ArgsDef;
 
+/** The one document of a `--json` command, on stdout (docs/json.md). */
+export function printJson(document: unknown): void {
+  process.stdout.write(`${JSON.stringify(document)}\n`);
+}
+
 /** The command after `--`, untouched by option parsing. */
 export function commandAfterDashes(rawArgs: string[]): string[] | null {
   const i = rawArgs.indexOf("--");

@@ -12,8 +12,8 @@ import { probeFromFlags, readFlag } from "../../core/probe-flags";
 import { LogFiles, Size } from "../../core/value-schemas";
 import { tendClient } from "../../client/tend-client";
 import { Progress } from "../progress";
-import { failureLine, readyAfter, reportNotReady } from "../readiness-report";
-import { commandAfterDashes, jsonArg, probeArgs, probeFlagsOf, rejectStrayProbeOptions, repeatedOption, sandboxArgs, sandboxOf, tailOf } from "./_shared";
+import { failureLine, readinessJson, readyAfter, reportNotReady } from "../readiness-report";
+import { commandAfterDashes, jsonArg, printJson, probeArgs, probeFlagsOf, rejectStrayProbeOptions, repeatedOption, sandboxArgs, sandboxOf, tailOf } from "./_shared";
 
 /** The probe gives up by itself at its timeout; the wait allows it a moment to say so. */
 const PROBE_GRACE_MS = 2000;
@@ -76,23 +76,23 @@ export default defineCommand({
     let record = created.records[0]!;
     const name = record.spec.name;
     if (probe) {
-      const progress = args.json ? null : new Progress(`waiting for ${name} to be ready (${describeProbe(probe)})`);
+      const progress = new Progress(`waiting for ${name} to be ready (${describeProbe(probe)})`);
       const answer = await client.wait(name, "ready", probe.timeoutMs + PROBE_GRACE_MS);
-      const waited = progress?.elapsed() ?? 0;
+      const waited = progress.elapsed();
       if (answer.outcome !== "ready") {
         const line = failureLine(name, answer.outcome, answer.record, waited);
-        progress?.stop();
+        progress.stop();
         await reportNotReady(client, name, line, tail);
-        if (args.json) process.stdout.write(`${JSON.stringify({ name, pid: answer.record?.status.pid ?? null, state: answer.record?.status.state ?? null, ready: false, reason: line })}\n`);
+        if (args.json) printJson(readinessJson(name, answer.record, waited, line));
         return 1;
       }
       record = answer.record ?? record;
-      progress?.succeed(`${name} ready after ${readyAfter(record)} (pid ${record.status.pid})`);
-      if (args.json) process.stdout.write(`${JSON.stringify({ name, pid: record.status.pid, state: record.status.state, ready: true, readyAt: record.status.readyAt })}\n`);
+      progress.succeed(`${name} ready after ${readyAfter(record)} (pid ${record.status.pid})`);
+      if (args.json) printJson(readinessJson(name, record, waited, null));
       return 0;
     }
     if (args.json) {
-      process.stdout.write(`${JSON.stringify({ name: record.spec.name, pid: record.status.pid, state: record.status.state })}\n`);
+      printJson({ name: record.spec.name, pid: record.status.pid, state: record.status.state });
     } else if (record.status.state === "queued") {
       consola.info(`${record.spec.name} queued (at capacity); it starts when a slot frees`);
     } else {

@@ -4,7 +4,7 @@ import { parseDuration } from "../../core/duration";
 import { UsageError } from "../../core/errors";
 import { normaliseSignal } from "../../core/process-spec";
 import { tendClient, type KillOutcome } from "../../client/tend-client";
-import { jsonArg } from "./_shared";
+import { jsonArg, printJson } from "./_shared";
 
 function outcomeLine(k: KillOutcome, kept: boolean): string {
   if (kept) return k.wasRunning ? `stopped ${k.name} (pid ${k.pid}), kept in the list` : `${k.name} was not running; kept in the list`;
@@ -40,7 +40,7 @@ export default defineCommand({
     }
     const { killed, strays, unanswered } = await tendClient().kill(args.all ? "all" : names, { signal, graceMs, keep: args.keep });
     if (args.json) {
-      process.stdout.write(`${JSON.stringify({ killed, strays, unansweredSupervisor: unanswered })}\n`);
+      printJson({ killed, strays, unansweredSupervisor: unanswered });
       return 0;
     }
     if (unanswered !== null) consola.warn(`ended the supervisor (pid ${unanswered}), which did not answer; its processes go by their records`);

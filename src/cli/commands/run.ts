@@ -12,7 +12,7 @@ import { tendClient } from "../../client/tend-client";
 import { Progress } from "../progress";
 import { failureLine, reportNotReady } from "../readiness-report";
 import { dumpLogs } from "../log-dump";
-import { commandAfterDashes, probeArgs, probeFlagsOf, tailOf } from "./_shared";
+import { commandAfterDashes, jsonArg, printJson, probeArgs, probeFlagsOf, tailOf } from "./_shared";
 
 /**
  * Why `command` could not start, as a shell would say it, with the shell's exit status: 127 when
@@ -39,6 +39,7 @@ export default defineCommand({
   args: {
     name: { type: "string", description: "Wait for this session to be ready first (its probe, or the one given)" },
     ...probeArgs,
+    json: { ...jsonArg.json, description: `${jsonArg.json.description}; the command's own output then goes to stderr` },
   },
   async run({ args, rawArgs }) {
     const command = commandAfterDashes(rawArgs);
@@ -46,6 +47,13 @@ export default defineCommand({
     const client = tendClient();
     const probe = probeFromFlags(probeFlagsOf(args));
     const tail = tailOf(args);
+    const json = args.json === true;
+    /** What the command line gets back (docs/json.md), and the exit status. */
+    const outcome = (status: number, ran: boolean, exit: { code: number | null; signal: string | null }, reason: string | null): number => {
+      if (json) printJson({ command, ran, status, exitCode: exit.code, exitSignal: exit.signal, reason });
+      return status;
+    };
+    const notRun = { code: null, signal: null };
 
     if (args.name) {
       if (!client.supervisor()) throw cannotBecomeReady(args.name);
@@ -63,7 +71,7 @@ export default defineCommand({
       progress.stop();
       if (problem !== null) {
         await reportNotReady(client, args.name, problem, tail);
-        return 1;
+        return outcome(1, false, notRun, problem);
       }
     } else if (probe) {
       if (probe.check.kind === "log") throw new UsageError("--ready-log needs --name: whose output should it read?");
@@ -72,18 +80,19 @@ export default defineCommand({
       progress.stop();
       if (problem) {
         process.stderr.write(`tend: ${problem}\n`);
-        return 1;
+        return outcome(1, false, notRun, problem);
       }
     }
 
     let child: Bun.Subprocess;
     try {
-      child = Bun.spawn({ cmd: command, stdio: ["inherit", "inherit", "inherit"] });
+      // Under --json stdout is the outcome alone, so the command's stdout joins its stderr.
+      child = Bun.spawn({ cmd: command, stdio: ["inherit", json ? 2 : "inherit", "inherit"] });
     } catch (error) {
       const failure = spawnFailure(command[0]!, error);
       if (!failure) throw error;
       process.stderr.write(`tend: ${failure.line}\n`);
-      return failure.status;
+      return outcome(failure.status, false, notRun, failure.line);
     }
     // Ctrl-C reaches the command through the terminal; a SIGTERM sent to us is passed on.
     const forward = () => child.kill("SIGTERM");
@@ -93,11 +102,13 @@ export default defineCommand({
     process.off("SIGTERM", forward);
     const signal = child.signalCode;
     const status = signal === null ? code : shellExitCode(null, signal);
-    if (status === 0) return 0;
+    const exit = { code: signal === null ? code : null, signal: signal === null ? null : String(signal) };
+    if (status === 0) return outcome(0, true, exit, null);
 
     consola.error(`${command.join(" ")} failed (exit ${status}); the sessions' logs follow`);
     const known = (await client.status()).processes;
-    await dumpLogs(client, known.map((r) => r.spec.name), known, (text) => void process.stdout.write(text));
-    return status;
+    const out = json ? process.stderr : process.stdout;
+    await dumpLogs(client, known.map((r) => r.spec.name), known, (text) => void out.write(text));
+    return outcome(status, true, exit, `${command.join(" ")} failed (exit ${status})`);
   },
 });

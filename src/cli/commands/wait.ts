@@ -11,8 +11,8 @@ import { shellExitCode } from "../../client/exit-code";
 import { cannotBecomeReady } from "../../client/offline-client";
 import { tendClient, type TendClient } from "../../client/tend-client";
 import { Progress } from "../progress";
-import { failureLine, readyAfter, reportNotReady } from "../readiness-report";
-import { probeArgs, probeFlagsOf, tailOf } from "./_shared";
+import { failureLine, readinessJson, readyAfter, reportNotReady } from "../readiness-report";
+import { jsonArg, printJson, probeArgs, probeFlagsOf, tailOf } from "./_shared";
 
 export default defineCommand({
   meta: { name: "wait", description: "Wait until processes are ready (their probe, or the one given), or with --exit until one ends" },
@@ -20,6 +20,7 @@ export default defineCommand({
     names: { type: "positional", required: false, description: "Names of the processes" },
     exit: { type: "boolean", description: "Wait until the process ends and exit with its exit code (signal n: 128+n)" },
     ...probeArgs,
+    ...jsonArg,
   },
   async run({ args }) {
     const names = args._.filter((n) => n !== "--");
@@ -31,18 +32,15 @@ export default defineCommand({
     if (args.exit) {
       if (names.length !== 1) throw new UsageError("--exit waits for exactly one process");
       if (probe) throw new UsageError("--exit and a readiness probe do not go together");
-      return waitForExit(client, names[0]!, args.timeout);
+      return waitForExit(client, names[0]!, args.timeout, args.json === true);
     }
     if (!client.supervisor()) throw cannotBecomeReady(names[0]!);
     const timeoutMs = probe?.timeoutMs ?? parseTimeout(args.timeout) ?? PROBE_DEFAULTS.timeoutMs;
     const results = await Promise.all(names.map((name) => waitReady(client, name, probe, timeoutMs)));
-    let failed = 0;
-    for (const r of results) {
-      if (r.ok) continue;
-      failed += 1;
-      await reportNotReady(client, r.name, r.line, tail);
-    }
-    return failed > 0 ? 1 : 0;
+    const failed = results.filter((r) => r.reason !== null);
+    for (const r of failed) await reportNotReady(client, r.name, r.reason!, tail);
+    if (args.json) printJson({ ready: failed.length === 0, processes: results });
+    return failed.length > 0 ? 1 : 0;
   },
 });
 
@@ -55,40 +53,46 @@ function parseTimeout(raw: string | undefined): number | undefined {
   }
 }
 
-async function waitReady(client: TendClient, name: string, probe: ProbeSpec | null, timeoutMs: number): Promise<{ name: string; ok: boolean; line: string }> {
+async function waitReady(client: TendClient, name: string, probe: ProbeSpec | null, timeoutMs: number): Promise<ReturnType<typeof readinessJson>> {
   const record = await client.get(name);
   const given = probe ?? null;
   const progress = new Progress(`waiting for ${name} to be ready${given ? ` (${describeProbe(given)})` : record.spec.ready ? ` (${describeProbe(record.spec.ready)})` : ""}`);
   if (given) {
     const result = await probeUntilReady(client, record, given);
-    if (result.ok) progress.succeed(`${name} ready after ${formatDuration(progress.elapsed())}`);
+    const waited = progress.elapsed();
+    if (result.ok) progress.succeed(`${name} ready after ${formatDuration(waited)}`);
     else progress.stop();
-    return { name, ...result };
+    return readinessJson(name, await client.get(name).catch(() => record), waited, result.ok ? null : result.line);
   }
   const answer = await client.wait(name, "ready", timeoutMs);
+  const waited = progress.elapsed();
   if (answer.outcome === "ready") {
     const after = readyAfter(answer.record);
     progress.succeed(`${name} ready${after ? ` after ${after}` : ""}`);
-    return { name, ok: true, line: "" };
+    return readinessJson(name, answer.record, waited, null);
   }
-  const line = failureLine(name, answer.outcome, answer.record, progress.elapsed());
   progress.stop();
-  return { name, ok: false, line };
+  return readinessJson(name, answer.record, waited, failureLine(name, answer.outcome, answer.record, waited));
 }
 
 /**
  * `wait --exit`: the process's own exit status becomes ours, as if it ran in the foreground.
  * Without a supervisor the record on disk is the last word, if it says how the process ended.
  */
-async function waitForExit(client: TendClient, name: string, timeout: string | undefined): Promise<number> {
+async function waitForExit(client: TendClient, name: string, timeout: string | undefined, json: boolean): Promise<number> {
   const timeoutMs = parseTimeout(timeout) ?? 24 * 3600_000;
   const answer = await client.wait(name, "exit", timeoutMs);
   if (answer.outcome === "timeout") {
-    await reportNotReady(client, name, `${name} still running after ${timeout}`, 0);
+    const reason = `${name} still running after ${timeout}`;
+    await reportNotReady(client, name, reason, 0);
+    if (json) printJson({ name, ended: false, exitCode: null, exitSignal: null, status: 1, reason });
     return 1;
   }
   const record: ProcessRecord | null = answer.record;
   if (!record) throw new TendError(`${name} was removed before it ended`, "not_found");
-  consola.info(`${name} ended (${describeExit(record.status.exitCode, record.status.exitSignal)})`);
-  return shellExitCode(record.status.exitCode, record.status.exitSignal);
+  const { exitCode, exitSignal } = record.status;
+  const status = shellExitCode(exitCode, exitSignal);
+  consola.info(`${name} ended (${describeExit(exitCode, exitSignal)})`);
+  if (json) printJson({ name, ended: true, exitCode, exitSignal, status, reason: null });
+  return status;
 }
