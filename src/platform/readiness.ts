@@ -1,6 +1,7 @@
 import type { Clock } from "../core/clock";
 import { formatDuration } from "../core/duration";
 import { heldByOtherMessage, type ProbeCheck, type ProbeSpec } from "../core/probe-spec";
+import { owned } from "./own-children";
 import { portHolder, type Tree } from "./port-holder";
 import { procStatFields } from "./proc-stat.linux";
 
@@ -263,14 +264,14 @@ function portAttempt(check: PortCheck, signal: AbortSignal): Promise<Attempt> {
 
 async function cmdAttempt(check: CmdCheck, ctx: ReadinessContext, signal: AbortSignal): Promise<Attempt> {
   // Its own process group, so a check that overruns is ended with everything it started.
-  const child = Bun.spawn(["sh", "-c", check.command], {
+  const child = owned(Bun.spawn(["sh", "-c", check.command], {
     cwd: ctx.cwd,
     env: ctx.env,
     detached: true,
     stdin: "ignore",
     stdout: "ignore",
     stderr: "ignore",
-  });
+  }));
   const kill = () => {
     try {
       process.kill(-child.pid, "SIGKILL");

@@ -6,6 +6,7 @@ import { claimSocketPath } from "../platform/home-trust";
 import { withLock } from "../platform/lock";
 import { osErrorText } from "../platform/os-error";
 import { ensureHome, folderIdentity, layout } from "../platform/paths";
+import { startReaper } from "../platform/reaper";
 import { processStartTime } from "../platform/proc-identity";
 import { clearSupervisorState, readSupervisorState, writeSupervisorInfo } from "../platform/supervisor-file";
 import { serveApi } from "./api-server";
@@ -48,6 +49,9 @@ export async function runSupervisor(opts: RunOptions): Promise<SupervisorHandle>
   const paths = layout(opts.home);
   ensureHome(paths.home);
   const events = opts.events ?? {};
+  // Before anything starts, so that every orphan of every run is ours to keep and to reap.
+  const reaper = await startReaper();
+  if (reaper.problem) events.notice?.(null, reaper.problem, "warn");
   let lingerTimer: ReturnType<typeof setTimeout> | null = null;
   // An on-demand supervisor leaves once idle, like a tmux server without sessions, so a CI job
   // that ended its sessions leaves nothing running.
@@ -182,6 +186,7 @@ export async function runSupervisor(opts: RunOptions): Promise<SupervisorHandle>
     shuttingDown ??= (async () => {
       if (lingerTimer) clearTimeout(lingerTimer);
       clearInterval(homeWatch);
+      reaper.stop();
       // Whatever fails on the way out (a home turned read-only) is said; the stop still ends.
       try {
         await supervisor.shutdown();

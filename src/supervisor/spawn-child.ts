@@ -5,6 +5,7 @@ import { signalName } from "../platform/process-group";
 import { sandboxArgv, sandboxProblem } from "../platform/sandbox";
 import { isConfined, type SandboxSettings } from "../core/sandbox-settings";
 import { describeUnsignalled, endTree } from "../platform/end-tree";
+import { owned } from "../platform/own-children";
 import type { ChildExit } from "./managed-process";
 import { drainInto, type OutputPump } from "./output-pump";
 
@@ -96,20 +97,22 @@ export function spawnChild(req: SpawnRequest, out: { stdout: OutputPump; stderr:
   const cmd = commandLine(req);
   let proc: ReturnType<typeof Bun.spawn>;
   try {
-    proc = req.tty
-      ? Bun.spawn({
-          cmd,
-          cwd: req.cwd,
-          env: req.env,
-          detached: true,
-          terminal: {
-            cols: req.tty.cols,
-            rows: req.tty.rows,
-            data: (_t, data) => out.stdout.push(data),
-            exit: () => out.stdout.end(),
-          },
-        })
-      : Bun.spawn({ cmd, cwd: req.cwd, env: req.env, stdin: "pipe", stdout: "pipe", stderr: "pipe", detached: true });
+    proc = owned(
+      req.tty
+        ? Bun.spawn({
+            cmd,
+            cwd: req.cwd,
+            env: req.env,
+            detached: true,
+            terminal: {
+              cols: req.tty.cols,
+              rows: req.tty.rows,
+              data: (_t, data) => out.stdout.push(data),
+              exit: () => out.stdout.end(),
+            },
+          })
+        : Bun.spawn({ cmd, cwd: req.cwd, env: req.env, stdin: "pipe", stdout: "pipe", stderr: "pipe", detached: true }),
+    );
   } catch (error) {
     throw spawnFailure(req.argv, error);
   }
