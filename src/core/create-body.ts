@@ -78,7 +78,7 @@ const Probe = object(
   "a probe",
 ) satisfies v.GenericSchema<unknown, ProbeSpec>;
 
-const Spec = object(
+export const Spec = object(
   {
     name: v.optional(ProcessName),
     command: Argv,

@@ -6,6 +6,7 @@ import {
   fsyncSync,
   linkSync,
   openSync,
+  readdirSync,
   readFileSync,
   renameSync,
   statSync,
@@ -14,6 +15,7 @@ import {
 } from "node:fs";
 import path from "node:path";
 import { openForReading } from "./home-trust";
+import { isLiveProcess } from "./live-processes";
 
 export type JsonRead<T> =
   | { kind: "ok"; value: T }
@@ -46,18 +48,48 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 
   }
 }
 
-export function readJsonFile<T>(file: string): JsonRead<T> {
+/**
+ * Reads a JSON object. One that does not parse — or that `check` finds is not what the file
+ * should hold (a field of the wrong type) — is set aside and reported as corrupt.
+ */
+/** `.<name>.<writer's pid>.<random>.tmp`, as writeFileAtomic names its temp files. */
+const TEMP_FILE = /^\..+\.(\d+)\.[0-9a-f]{12}\.tmp$/;
+
+/**
+ * Removes the temp files of atomic writes in `dir` that never finished, because their writer
+ * died between writing and renaming; one whose writer still runs may be in use and stays.
+ * Returns the names removed.
+ */
+export function removeAbandonedTemps(dir: string): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const m = TEMP_FILE.exec(name);
+    if (!m || isLiveProcess(Number(m[1]))) continue;
+    unlinkQuietly(path.join(dir, name));
+    removed.push(name);
+  }
+  return removed;
+}
+
+export function readJsonFile<T>(file: string, check: (value: object) => string | null = () => null): JsonRead<T> {
   let lastError = "";
   // A writer or another reader may swap the file between our read and our rename; look again then.
   for (let attempt = 0; attempt < 4; attempt++) {
     const read = readWithInode(file);
     if (read === undefined) return { kind: "missing" };
     const parsed = parseObject(read.text);
-    if (parsed.ok) return { kind: "ok", value: parsed.value as T };
-    lastError = parsed.error;
+    const problem = parsed.ok ? check(parsed.value as object) : parsed.error;
+    if (problem === null) return { kind: "ok", value: (parsed as { value: unknown }).value as T };
+    lastError = problem;
     const moved = setAside(file, read.ino);
     if (typeof moved === "object") {
-      return { kind: "corrupt", movedTo: moved.movedTo, error: moved.note ? `${parsed.error} (${moved.note})` : parsed.error };
+      return { kind: "corrupt", movedTo: moved.movedTo, error: moved.note ? `${problem} (${moved.note})` : problem };
     }
   }
   return { kind: "corrupt", movedTo: file, error: lastError };

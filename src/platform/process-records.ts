@@ -1,5 +1,6 @@
 import { readdirSync, rmSync } from "node:fs";
 import type { ProcessRecord } from "../core/process-status";
+import { recordProblem } from "../core/record-schema";
 import { readJsonFile } from "./atomic-file";
 import { isLiveProcess } from "./live-processes";
 import { isSameProcess } from "./proc-identity";
@@ -7,8 +8,8 @@ import { processFile, screenFile, type HomeLayout } from "./paths";
 
 export interface StoredRecords {
   records: ProcessRecord[];
-  /** Files that could not be read as records, already set aside. */
-  corrupt: Array<{ file: string; movedTo: string }>;
+  /** Files that could not be read as records (not JSON, or fields of the wrong type), already set aside. */
+  corrupt: Array<{ file: string; movedTo: string; error: string }>;
 }
 
 /** Every `processes/<name>.json`, sorted by name. Corrupt files are set aside and reported. */
@@ -21,9 +22,9 @@ export function readProcessRecords(paths: HomeLayout): StoredRecords {
     return out;
   }
   for (const file of names.sort()) {
-    const read = readJsonFile<ProcessRecord>(`${paths.processesDir}/${file}`);
-    if (read.kind === "ok" && read.value?.spec?.name && read.value.status) out.records.push(read.value);
-    else if (read.kind === "corrupt") out.corrupt.push({ file, movedTo: read.movedTo });
+    const read = readJsonFile<ProcessRecord>(`${paths.processesDir}/${file}`, (value) => recordProblem(value, file));
+    if (read.kind === "ok") out.records.push(read.value);
+    else if (read.kind === "corrupt") out.corrupt.push({ file, movedTo: read.movedTo, error: read.error });
   }
   return out;
 }

@@ -9,6 +9,7 @@ import type { NoticeLevel } from "../core/notice";
 import { nameFromCommand } from "../core/names";
 import type { ProcessSpec } from "../core/process-spec";
 import type { ProcessRecord } from "../core/process-status";
+import { removeAbandonedTemps } from "../platform/atomic-file";
 import { appendToFile } from "../platform/home-trust";
 import { addWorktree, removeWorktree, repoRoot, worktreeHasChanges } from "../platform/git-worktree";
 import { ensureHome, ensureInnerDir, layout, logFile, screenFile, type HomeLayout } from "../platform/paths";
@@ -108,8 +109,13 @@ export class Supervisor {
     ensureHome(this.paths.home);
     ensureInnerDir(this.paths.processesDir);
     ensureInnerDir(this.paths.logsDir);
+    for (const dir of [this.paths.home, this.paths.processesDir, this.paths.logsDir]) removeAbandonedTemps(dir);
     const now = this.clock.now();
-    for (const record of readProcessRecords(this.paths).records) {
+    const stored = readProcessRecords(this.paths);
+    for (const bad of stored.corrupt) {
+      this.events.notice?.(null, `processes/${bad.file} is not a record (${bad.error}); set aside as ${bad.movedTo}`, "warn");
+    }
+    for (const record of stored.records) {
       const life = adoptRecord(record, recordedProcessAlive(record), now);
       this.entries.set(record.spec.name, this.entry(record.spec, life, record.status.worktree));
     }
