@@ -34,6 +34,7 @@ function ratio(m: Metric, other: Column): string {
 const REFERENCES: { column: Column; header: string }[] = [
   { column: "limit", header: "shell `> file`" },
   { column: "floor", header: "bare Bun pipeline" },
+  { column: "tmux", header: "tmux" },
 ];
 
 /** One table for every workload: a row per metric, a column per reference and tool, then tend's ratio to each tool. */

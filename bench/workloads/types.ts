@@ -2,9 +2,10 @@ import type { Tool, ToolId } from "../adapters/types";
 
 /**
  * The references are columns like the tools, measured the same way: "limit" is the plain shell
- * (`cmd > file`), "floor" a bare pipeline written in JavaScript on Bun.
+ * (`cmd > file`), "floor" a bare pipeline written in JavaScript on Bun, "tmux" tmux running the
+ * same terminal session.
  */
-export type Column = "limit" | "floor" | ToolId;
+export type Column = "limit" | "floor" | "tmux" | ToolId;
 
 export type Unit = "ms" | "s" | "MiB" | "per-s" | "cpu-s" | "count";
 
