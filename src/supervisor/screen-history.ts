@@ -7,9 +7,9 @@ import { rowAnsi, rowText, type XtermLine } from "./screen-rows";
  * (the row with its colours as SGR escapes, which for most rows is the bare text), about a
  * tenth of what the terminal itself spends on a row (12 bytes a cell).
  *
- * A row comes in as xterm.js's own and is rendered to its string a little later (`compact`) or
- * when someone reads it: in a flood most rows are pushed out again before then, and rendering
- * them all would cost more than parsing them did.
+ * A row comes in as xterm.js's own and is rendered to its string once the flood that brought it
+ * is over (`compact`) or someone reads it: in a flood most rows are pushed out again before
+ * then, and rendering them all would cost more than parsing them did.
  */
 export class ScreenHistory {
   private readonly rows: Array<string | XtermLine> = [];
@@ -46,10 +46,6 @@ export class ScreenHistory {
     this.rows.length = 0;
     this.start = 0;
     this.raw = 0;
-  }
-
-  get uncompacted(): number {
-    return this.raw;
   }
 
   /** Renders every row still held as xterm.js's. */

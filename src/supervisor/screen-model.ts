@@ -51,12 +51,12 @@ const CURSOR_SHAPES: Record<string, number> = { block: 1, underline: 3, bar: 5 }
 const XTERM_HISTORY = 64;
 /**
  * Output is parsed in batches, so that what scrolls past within one need not be: once the
- * program has been quiet this long, or this much waits, or someone needs the screen.
+ * program has been quiet for a moment (then the history's new rows are rendered compact too),
+ * when output has waited a while or this much of it waits, or when someone needs the screen.
  */
-const PARSE_AFTER_QUIET_MS = 20;
-const PARSE_AT_BYTES = 2 << 20;
-/** Rows that moved to the history are rendered compact within this time. */
-const COMPACT_AFTER_MS = 200;
+const QUIET_MS = 20;
+const MAX_WAIT_MS = 100;
+const MAX_WAIT_BYTES = 2 << 20;
 /** xterm.js keeps a decoding buffer as large as the largest write it was given. */
 const FEED_BYTES = 4096;
 const LF = 0x0a;
@@ -73,8 +73,8 @@ export class ScreenModel {
   private readonly history: ScreenHistory;
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private compactTimer: ReturnType<typeof setTimeout> | null = null;
+  private pendingSince = 0;
+  private quiet: ReturnType<typeof setTimeout> | null = null;
 
   constructor(cols: number, rows: number) {
     const x = loadXterm();
@@ -97,12 +97,13 @@ export class ScreenModel {
   }
 
   write(chunk: Uint8Array): void {
+    if (this.pendingBytes === 0) this.pendingSince = performance.now();
     // The producer may reuse its buffer once we return.
     this.pending.push(chunk.slice());
     this.pendingBytes += chunk.length;
-    if (this.pendingBytes >= PARSE_AT_BYTES) this.flush();
-    else if (this.timer) this.timer.refresh();
-    else this.timer = setTimeout(() => this.flush(), PARSE_AFTER_QUIET_MS);
+    if (this.pendingBytes >= MAX_WAIT_BYTES || performance.now() - this.pendingSince >= MAX_WAIT_MS) this.flush();
+    if (this.quiet) this.quiet.refresh();
+    else this.quiet = setTimeout(() => this.settle(), QUIET_MS);
   }
 
   resize(cols: number, rows: number): void {
@@ -175,26 +176,24 @@ export class ScreenModel {
   }
 
   dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    if (this.compactTimer) clearTimeout(this.compactTimer);
+    if (this.quiet) clearTimeout(this.quiet);
     this.pending = [];
     this.term.dispose();
   }
 
+  /** The program paused: what it wrote is parsed, and the rows it pushed into the history rendered. */
+  private settle(): void {
+    this.quiet = null;
+    this.flush();
+    this.history.compact();
+  }
+
   private flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
     if (this.pendingBytes === 0) return;
     const batch = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
     this.pending = [];
     this.pendingBytes = 0;
     this.parse(batch);
-    if (this.history.uncompacted > 0) {
-      this.compactTimer ??= setTimeout(() => {
-        this.compactTimer = null;
-        this.history.compact();
-      }, COMPACT_AFTER_MS);
-    }
   }
 
   /** Parses a batch, leaving out what would scroll past within it (see scrolled-past.ts). */
