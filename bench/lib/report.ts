@@ -31,10 +31,11 @@ function ratio(m: Metric, other: Column): string {
   return `${r >= 10 ? Math.round(r) : r.toFixed(r >= 1 ? 1 : 2)}×`;
 }
 
-const REFERENCES: { column: Column; header: string }[] = [
+/** `versus`: the reference is a tool doing the same job, so tend's ratio to it is shown too. */
+const REFERENCES: { column: Column; header: string; versus?: true }[] = [
   { column: "limit", header: "shell `> file`" },
   { column: "floor", header: "bare Bun pipeline" },
-  { column: "tmux", header: "tmux" },
+  { column: "tmux", header: "tmux", versus: true },
 ];
 
 /** One table for every workload: a row per metric, a column per reference and tool, then tend's ratio to each tool. */
@@ -42,7 +43,8 @@ export function resultsTable(sections: SectionResult[], tools: Tool[]): string {
   const others = tools.filter((t) => t.id !== "tend");
   const has = (m: Metric, column: Column) => m.samples[column] !== undefined || m.text?.[column] !== undefined;
   const refs = REFERENCES.filter((r) => sections.some((s) => s.metrics.some((m) => has(m, r.column))));
-  const headers = ["", "Metric", ...refs.map((r) => r.header), ...tools.map((t) => t.id), ...others.map((t) => `tend vs ${t.id}`)];
+  const versus = refs.filter((r) => r.versus);
+  const headers = ["", "Metric", ...refs.map((r) => r.header), ...tools.map((t) => t.id), ...others.map((t) => `tend vs ${t.id}`), ...versus.map((r) => `tend vs ${r.header}`)];
   const rows: string[][] = [];
   for (const s of sections) {
     s.metrics.forEach((m, i) => {
@@ -52,6 +54,7 @@ export function resultsTable(sections: SectionResult[], tools: Tool[]): string {
         ...refs.map((r) => (has(m, r.column) ? cell(m, r.column) : "")),
         ...tools.map((t) => cell(m, t.id)),
         ...others.map((t) => ratio(m, t.id)),
+        ...versus.map((r) => (has(m, r.column) ? ratio(m, r.column) : "")),
       ]);
     });
   }
