@@ -86,12 +86,18 @@ async function finalOutput(sup: Supervisor, record: ProcessRecord): Promise<Uint
  * one leaves, of the one before it (as tmux does).
  */
 export function attachWebSocket(sup: Supervisor): WebSocketHandler<AttachData> {
-  /** Per process, its clients with their sizes, the one whose size counts last. */
+  /** Per process, its clients with their sizes (those with a terminal), the one whose size counts last. */
   const sized = new Map<string, Array<{ ws: Socket; cols: number; rows: number }>>();
+  /** An attached terminal answers the program's queries; with none, the screen model does. */
+  const answering = (name: string) => {
+    const screen = sup.screen(name);
+    if (screen) screen.answersQueries = !sized.has(name);
+  };
   const setSize = (ws: Socket, cols: number, rows: number) => {
     const list = (sized.get(ws.data.name) ?? []).filter((c) => c.ws !== ws);
     list.push({ ws, cols, rows });
     sized.set(ws.data.name, list);
+    answering(ws.data.name);
     sup.resize(ws.data.name, cols, rows);
   };
   const forgetSize = (ws: Socket) => {
@@ -101,6 +107,7 @@ export function attachWebSocket(sup: Supervisor): WebSocketHandler<AttachData> {
     const rest = list.filter((c) => c.ws !== ws);
     if (rest.length === 0) sized.delete(ws.data.name);
     else sized.set(ws.data.name, rest);
+    answering(ws.data.name);
     const now = rest.at(-1);
     if (wasLast && now) sup.resize(ws.data.name, now.cols, now.rows);
   };

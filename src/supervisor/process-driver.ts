@@ -56,6 +56,7 @@ export interface ProcessIo extends ProcessDriver {
 export type DriverFactory = (spec: ProcessSpec, ctx: DriverContext) => ProcessIo;
 
 const decoder = new TextDecoder();
+const encoder = new TextEncoder();
 
 /** Size of a PTY until an attached terminal tells its own. */
 const DEFAULT_TTY = { cols: 120, rows: 40 };
@@ -82,7 +83,7 @@ export class ChildDriver implements ProcessIo {
     private readonly ctx: DriverContext,
   ) {
     this.clock = ctx.clock;
-    this.screen = spec.tty ? new ScreenModel(DEFAULT_TTY.cols, DEFAULT_TTY.rows) : null;
+    this.screen = spec.tty ? new ScreenModel(DEFAULT_TTY.cols, DEFAULT_TTY.rows, (reply) => this.writeStdin(encoder.encode(reply))) : null;
     this.logLoss = new LogLoss((loss, recovered) =>
       recovered
         ? ctx.logLoss(loss.total, `the log takes lines again; ${loss.pending.toLocaleString("en-US")} were lost (${loss.reason})`, "warn")

@@ -75,8 +75,14 @@ export class ScreenModel {
   private pendingBytes = 0;
   private pendingSince = 0;
   private quiet: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * Whether the model answers the program's terminal queries (device attributes, cursor
+   * position, modes): only while no terminal is attached, for one that is answers them itself.
+   */
+  answersQueries = true;
 
-  constructor(cols: number, rows: number) {
+  /** `answer`: what the terminal replies to the program's queries, for its input. */
+  constructor(cols: number, rows: number, answer: (reply: string) => void = () => {}) {
     const x = loadXterm();
     // writeSync is what lets the model decide what to parse; xterm.js warns that it may go.
     this.term = new x.Terminal({ cols, rows, scrollback: XTERM_HISTORY, allowProposedApi: true, logLevel: "off" });
@@ -85,6 +91,9 @@ export class ScreenModel {
     this.term.loadAddon(this.serializer);
     this.history = new ScreenHistory(SCREEN_SCROLLBACK, this.term.buffer.normal.getNullCell());
     this.term.onScroll(() => this.handOffWhenFull());
+    this.term.onData((reply) => {
+      if (this.answersQueries) answer(reply);
+    });
     // Erase of the history (ED 3, as `clear` sends) and a full reset clear ours too.
     this.term.parser.registerCsiHandler({ final: "J" }, (params) => {
       if (params[0] === 3) this.history.clear();

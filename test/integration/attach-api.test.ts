@@ -136,3 +136,35 @@ test("a terminal started without TERM is an xterm-256color, as the screen model 
   client.ws.close();
   own.ws.close();
 }, 10_000);
+
+// A program that asks its terminal something at start (the device attributes, the cursor
+// position: vim, fish, many TUIs) must not wait for an answer while nobody is attached; while
+// a terminal is, that terminal answers, so the screen model must not answer too.
+
+/** Asks for the device attributes and the cursor position (after a key, with "key"), and shows what came back. */
+const ASK = String.raw`stty raw -echo
+[ "$1" = key ] && dd bs=1 count=1 >/dev/null 2>&1
+stty min 0 time 20
+printf '\033[c\033[6n'
+printf '\r\nanswer:'; dd bs=1 count=32 2>/dev/null | od -An -c | tr -d ' \n'; printf '\r\nend\r\n'
+exec sleep 30`;
+
+async function answerOf(name: string): Promise<string> {
+  const screen = () => sup.screen(name)!.capture().lines.map((l) => l.text);
+  await waitFor(`${name} to print its answer`, () => screen().includes("end"), 10_000);
+  return screen().find((l) => l.startsWith("answer:"))!.slice("answer:".length);
+}
+
+test("with nobody attached the screen model answers the program's terminal queries", async () => {
+  await sup.add([session("alone", ["sh", "-c", ASK, "ask"], true)]);
+  expect(await answerOf("alone")).toBe("033[?1;2c033[1;1R");
+}, 15_000);
+
+test("while a terminal is attached, only that terminal answers the program's queries", async () => {
+  await sup.add([session("watched", ["sh", "-c", ASK, "ask", "key"], true)]);
+  // A client with a terminal says its size; this one answers nothing.
+  const client = await attach("watched", "?cols=80&rows=24");
+  client.ws.send(new TextEncoder().encode("k"));
+  expect(await answerOf("watched")).toBe("");
+  client.ws.close();
+}, 15_000);
