@@ -14,7 +14,7 @@ import type { ProbeEvents, ProcessDriver, Run } from "./managed-process";
 import { OutputPump } from "./output-pump";
 import { ReadinessWatcher } from "../platform/readiness";
 import { RecentOutput } from "./recent-output";
-import { saveScreen, ScreenModel } from "./screen-model";
+import { keepScreen, saveScreen, ScreenModel } from "./screen-model";
 import { spawnChild, stopChild, type RunningChild, type SpawnRequest } from "./spawn-child";
 
 /** What the supervisor gives the driver of each process. */
@@ -140,9 +140,11 @@ export class ChildDriver implements ProcessIo {
     }
     this.child = child;
     this.hasRun = true;
+    const stopKeeping = this.screen ? keepScreen(this.screen, this.ctx.screenPath) : null;
     let probe: ProbeEvents | null = null;
     const finished = child.finished
       .finally(() => {
+        stopKeeping?.();
         // A server that could not bind its port because another holds it: the failure says who.
         const held = watcher?.heldAtExit();
         if (held) probe?.failed(held);

@@ -74,6 +74,7 @@ export class ScreenModel {
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
   private pendingSince = 0;
+  private written = 0;
   private quiet: ReturnType<typeof setTimeout> | null = null;
   /**
    * Whether the model answers the program's terminal queries (device attributes, cursor
@@ -106,6 +107,7 @@ export class ScreenModel {
   }
 
   write(chunk: Uint8Array): void {
+    this.written++;
     if (this.pendingBytes === 0) this.pendingSince = performance.now();
     // The producer may reuse its buffer once we return.
     this.pending.push(chunk.slice());
@@ -125,6 +127,11 @@ export class ScreenModel {
     const normal = this.core._bufferService.buffers.normal;
     if (normal.ybase > XTERM_HISTORY) this.handOff(normal.ybase - XTERM_HISTORY / 2);
     this.term.options.scrollback = XTERM_HISTORY;
+  }
+
+  /** How many writes it has had: what tells whether the screen may have changed. */
+  get writes(): number {
+    return this.written;
   }
 
   get size(): { cols: number; rows: number } {
@@ -261,20 +268,41 @@ export class ScreenModel {
   }
 }
 
+/** How often a running session's screen is kept on disk while its program writes. */
+const KEEP_EVERY_MS = 5000;
+
+function writeScreen(model: ScreenModel, file: string): void {
+  try {
+    writeScreenFile(file, model.capture());
+  } catch {
+    // A screen that cannot be kept costs only that: the output itself is in the log.
+  }
+}
+
 /**
  * Keeps the screen in `file` once everything written so far is in it, for `tend capture` and
- * `tend attach` after the supervisor is gone. A screen that cannot be kept costs only that:
- * the output itself is in the log.
+ * `tend attach` after the supervisor is gone.
  */
 export function saveScreen(model: ScreenModel, file: string): Promise<void> {
   return new Promise((resolve) =>
     model.whenCurrent(() => {
-      try {
-        writeScreenFile(file, model.capture());
-      } catch {
-        // See above.
-      }
+      writeScreen(model, file);
       resolve();
     }),
   );
+}
+
+/**
+ * Keeps the screen in `file` every few seconds while the program writes, so that a supervisor
+ * killed with SIGKILL leaves one not much older than its end. Returns what stops it.
+ */
+export function keepScreen(model: ScreenModel, file: string): () => void {
+  let kept = model.writes;
+  const timer = setInterval(() => {
+    if (model.writes === kept) return;
+    kept = model.writes;
+    writeScreen(model, file);
+  }, KEEP_EVERY_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 }
