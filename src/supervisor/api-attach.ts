@@ -76,7 +76,7 @@ function lastLines(sup: Supervisor, record: ProcessRecord): Uint8Array {
 /** What a client is shown of a process that ended for good: its last screen, or last lines. */
 async function finalOutput(sup: Supervisor, record: ProcessRecord): Promise<Uint8Array> {
   if (!record.spec.tty) return lastLines(sup, record);
-  const capture = await screenCapture(sup, record.spec.name);
+  const capture = await screenCapture(sup, record.spec.name, 0);
   return Buffer.from(capture ? lastScreenText(capture, true, "\r\n") : "");
 }
 
