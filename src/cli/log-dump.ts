@@ -1,7 +1,11 @@
+import type { LogsRequest } from "../client/logs";
 import type { TendClient } from "../client/tend-client";
 import type { ProcessRecord } from "../core/process-status";
 import { describeExit } from "../core/restart-policy";
 import { END_GROUP_LINE, groupLine, onGitHubActions } from "./github-actions";
+import { logFormatter } from "./log-format";
+
+type LogFilter = LogsRequest["filter"];
 
 /** Crashed, parked, or ended with a non-zero code: what `--failed` keeps. */
 export function failed(r: ProcessRecord): boolean {
@@ -23,18 +27,26 @@ export function standing(r: ProcessRecord | undefined): string {
 }
 
 /**
- * Every named process's whole log, one after the other, each under a title saying how it stands
- * — on GitHub Actions in a fold (`::group::web (exit 1)`) — the shape a CI log wants after a failure.
+ * Every named process's log (or the part `filter` keeps), one after the other, each under a
+ * title saying how it stands — on GitHub Actions in a fold (`::group::web (exit 1)`) — the
+ * shape a CI log wants after a failure.
  */
-export async function dumpLogs(client: TendClient, names: string[], known: ProcessRecord[], write: (text: string) => Promise<void> | void): Promise<void> {
+export async function dumpLogs(
+  client: TendClient,
+  names: string[],
+  known: ProcessRecord[],
+  opts: { filter: LogFilter; timestamps: boolean; color: boolean },
+  write: (text: string) => Promise<void> | void,
+): Promise<void> {
   for (const name of names) {
     const title = `${name} (${standing(known.find((r) => r.spec.name === name))})`;
     await write(onGitHubActions() ? groupLine(title) : `--- ${title} ---\n`);
-    await client.logs({ names: [name], all: false, follow: false, filter: {} }, {
+    const format = logFormatter([name], { prefixed: false, timestamps: opts.timestamps, json: false, color: opts.color });
+    await client.logs({ names: [name], all: false, follow: false, filter: opts.filter }, {
       start() {},
       lines(batch) {
         let text = "";
-        for (const e of batch) text += e.partial ? e.text : `${e.text}\n`;
+        for (const e of batch) text += format(e);
         return write(text);
       },
     });

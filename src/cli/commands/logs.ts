@@ -4,8 +4,8 @@ import { tendClient } from "../../client/tend-client";
 import { parseTimestamp, type StreamName } from "../../core/cri";
 import { parseDuration } from "../../core/duration";
 import { UsageError } from "../../core/errors";
-import { colorEnabled, dim } from "../colors";
-import { NamePrefix } from "../name-prefix";
+import { colorEnabled } from "../colors";
+import { logFormatter } from "../log-format";
 import { onGitHubActions } from "../github-actions";
 import { dumpLogs, failed } from "../log-dump";
 import { jsonArg } from "./_shared";
@@ -44,20 +44,6 @@ function write(text: string): Promise<void> | void {
   return new Promise((resolve) => process.stdout.once("drain", resolve));
 }
 
-function formatter(names: string[], prefixed: boolean, timestamps: boolean, json: boolean): (e: LogEntry) => string {
-  if (json) {
-    return (e) => {
-      const time = Number((parseTimestamp(e.ts) ?? 0n) / 1_000_000n);
-      return `${JSON.stringify({ name: e.name, time, ts: e.ts, stream: e.stream, text: e.text, ...(e.partial ? { partial: true } : {}) })}\n`;
-    };
-  }
-  const color = colorEnabled(process.stdout);
-  const prefix = new NamePrefix(names, color);
-  // Bare lines keep a line longer than 1 MiB whole; with prefixes each part is a line of its own.
-  if (!prefixed && !timestamps) return (e) => (e.partial ? e.text : `${e.text}\n`);
-  return (e) => `${prefixed ? prefix.line(e.name) : ""}${timestamps ? `${dim(e.ts, color)} ` : ""}${e.text}\n`;
-}
-
 export default defineCommand({
   meta: { name: "logs", description: "Print the output of processes (-f to follow it live)" },
   args: {
@@ -86,16 +72,17 @@ export default defineCommand({
       if (names.length === 0) return 0;
     }
     // On GitHub Actions a dump of several logs comes one process at a time, each in a fold.
-    if (onGitHubActions() && !args.follow && !args.json && (all || args.failed || names.length > 1) && Object.keys(filter).length === 0) {
+    const color = colorEnabled(process.stdout);
+    if (onGitHubActions() && !args.follow && !args.json && (all || args.failed || names.length > 1)) {
       const every = all ? await client.logNames() : names;
-      await dumpLogs(client, every, known, write);
+      await dumpLogs(client, every, known, { filter, timestamps: args.timestamps === true, color }, write);
       return 0;
     }
     const req: LogsRequest = { names, all, follow: args.follow === true, filter };
     let format: (e: LogEntry) => string = () => "";
     const outcome = await client.logs(req, {
       start(resolved) {
-        format = formatter(resolved, req.all || resolved.length > 1, args.timestamps === true, args.json === true);
+        format = logFormatter(resolved, { prefixed: req.all || resolved.length > 1, timestamps: args.timestamps === true, json: args.json === true, color });
       },
       lines(batch) {
         let text = "";

@@ -11,6 +11,7 @@ import { cannotBecomeReady } from "../../client/offline-client";
 import { tendClient } from "../../client/tend-client";
 import { Progress } from "../progress";
 import { failureLine, reportNotReady } from "../readiness-report";
+import { colorEnabled } from "../colors";
 import { dumpLogs } from "../log-dump";
 import { commandAfterDashes, jsonArg, printJson, probeArgs, probeFlagsOf, tailOf } from "./_shared";
 
@@ -105,10 +106,15 @@ export default defineCommand({
     const exit = { code: signal === null ? code : null, signal: signal === null ? null : String(signal) };
     if (status === 0) return outcome(0, true, exit, null);
 
-    consola.error(`${command.join(" ")} failed (exit ${status}); the sessions' logs follow`);
+    const failure = `${command.join(" ")} failed (exit ${status})`;
+    if (tail === 0) {
+      consola.error(failure);
+      return outcome(status, true, exit, failure);
+    }
+    consola.error(`${failure}; the last ${tail} lines of each session's log follow ("tend logs NAME" has them all)`);
     const known = (await client.status()).processes;
     const out = json ? process.stderr : process.stdout;
-    await dumpLogs(client, known.map((r) => r.spec.name), known, (text) => void out.write(text));
-    return outcome(status, true, exit, `${command.join(" ")} failed (exit ${status})`);
+    await dumpLogs(client, known.map((r) => r.spec.name), known, { filter: { tail }, timestamps: false, color: colorEnabled(out) }, (text) => void out.write(text));
+    return outcome(status, true, exit, failure);
   },
 });
