@@ -7,21 +7,45 @@ import { logFormatter } from "./log-format";
 
 type LogFilter = LogsRequest["filter"];
 
-/** Crashed, parked, or ended with a non-zero code: what `--failed` keeps. */
+/**
+ * What `--failed` keeps: crashed, parked, or ended with a non-zero code — and failing in a
+ * loop: waiting to restart after a failed run, or, under `on-failure` (where a run is
+ * restarted only after it failed), running again after restarts.
+ */
 export function failed(r: ProcessRecord): boolean {
   const s = r.status;
-  if (s.state === "crashed" || s.state === "parked") return true;
-  return s.state === "exited" && (s.exitCode !== 0 || s.exitSignal !== null);
+  const failedExit = (s.exitCode !== null && s.exitCode !== 0) || s.exitSignal !== null;
+  switch (s.state) {
+    case "crashed":
+    case "parked":
+      return true;
+    case "exited":
+    case "backoff":
+      return failedExit;
+    case "starting":
+    case "running":
+    case "ready":
+      return s.restarts > 0 && r.spec.restart.mode === "on-failure";
+    default:
+      return false;
+  }
 }
 
-/** How a process stands, for a fold's title: `exit 1`, `running`, `parked: 5 rapid failures`. */
+/**
+ * How a process stands, for a fold's title: `exit 1`, `running`, `parked: 5 rapid failures`,
+ * `exit 1, restarting`, `running after 2 restarts`.
+ */
 export function standing(r: ProcessRecord | undefined): string {
   if (!r) return "no record";
   const s = r.status;
   if (s.state === "parked") return `parked: ${s.reason ?? ""}`.trimEnd();
-  if (s.exitSignal) return `${s.state === "stopped" ? "stopped, " : ""}${describeExit(null, s.exitSignal).replace("=", " ")}`;
+  const restarting = s.state === "backoff" ? ", restarting" : "";
+  if (s.exitSignal) return `${s.state === "stopped" ? "stopped, " : ""}${describeExit(null, s.exitSignal).replace("=", " ")}${restarting}`;
   if (s.exitCode !== null && (s.state === "exited" || s.state === "crashed" || s.state === "stopped" || s.state === "backoff")) {
-    return `${s.state === "stopped" ? "stopped, " : ""}exit ${s.exitCode}`;
+    return `${s.state === "stopped" ? "stopped, " : ""}exit ${s.exitCode}${restarting}`;
+  }
+  if (s.restarts > 0 && (s.state === "starting" || s.state === "running" || s.state === "ready")) {
+    return `${s.state} after ${s.restarts} restart${s.restarts === 1 ? "" : "s"}`;
   }
   return s.state;
 }

@@ -54,7 +54,7 @@ export default defineCommand({
     since: { type: "string", description: "Only lines since a duration ago (10m) or an RFC 3339 time" },
     timestamps: { type: "boolean", alias: "t", description: "Prefix each line with its time" },
     stream: { type: "string", description: "Only stdout or stderr" },
-    failed: { type: "boolean", description: "Only processes that crashed, were parked or exited non-zero" },
+    failed: { type: "boolean", description: "Only processes that crashed, were parked, exited non-zero or are restarting after failing" },
     ...jsonArg,
   },
   async run({ args }) {

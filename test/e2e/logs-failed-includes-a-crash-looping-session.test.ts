@@ -1,0 +1,39 @@
+import { expect, test } from "bun:test";
+import { useTendHome, waitFor } from "../helpers/home";
+import { tend } from "../helpers/tend-cli";
+
+/**
+ * `tend logs --failed` — what the GitHub Action prints when a job fails — must show a session
+ * that keeps crashing under `--restart on-failure`, whether it is waiting to restart or
+ * running again after failed runs; a healthy or cleanly restarting one stays out.
+ */
+const t = useTendHome({ killAll: { grace: "0s" }, stop: true });
+const gha = () => ({ ...t.env, GITHUB_ACTIONS: "true" });
+const plain = () => {
+  const env = { ...t.env };
+  delete env.GITHUB_ACTIONS;
+  return env;
+};
+
+async function status(name: string): Promise<{ state: string; restarts: number }> {
+  const ps = JSON.parse((await tend(["ps", "--json"], { env: t.env })).stdout);
+  return ps.processes.find((p: { name: string }) => p.name === name);
+}
+
+test("a session crashing in a loop counts as failed while it waits to restart and once it runs again", async () => {
+  const bg = (...args: string[]) => tend(["bg", ...args], { env: t.env });
+  // Crashes on its first run, then runs on: in backoff for 2 s, then running after a failure.
+  expect((await bg("--name", "worker", "--restart", "on-failure", "--", "sh", "-c", 'echo "run $TEND_RESTARTS"; [ "$TEND_RESTARTS" -ge 1 ] && exec sleep 60; echo crashed >&2; exit 1')).code).toBe(0);
+  expect((await bg("--name", "healthy", "--restart", "on-failure", "--", "sh", "-c", "echo serving; exec sleep 60")).code).toBe(0);
+  expect((await bg("--name", "ticker", "--restart", "always", "--", "sh", "-c", "echo tick")).code).toBe(0);
+
+  await waitFor("worker waiting to restart", async () => (await status("worker")).state === "backoff");
+  await waitFor("ticker waiting to restart after a clean exit", async () => (await status("ticker")).state === "backoff");
+  const backoff = await tend(["logs", "--failed"], { env: gha() });
+  expect(backoff.stdout).toBe("::group::worker (exit 1, restarting)\nrun 0\ncrashed\n::endgroup::\n");
+
+  await waitFor("worker running again", async () => (await status("worker")).state === "running", 10_000);
+  const again = await tend(["logs", "--failed"], { env: gha() });
+  expect(again.stdout).toBe("::group::worker (running after 1 restart)\nrun 0\ncrashed\nrun 1\n::endgroup::\n");
+  expect((await tend(["logs", "--failed"], { env: plain() })).stdout).toBe("run 0\ncrashed\nrun 1\n");
+}, 20_000);
