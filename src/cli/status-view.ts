@@ -92,6 +92,8 @@ export function statusJson(view: SupervisorView, now: number) {
       command: r.spec.command,
       cwd: r.spec.cwd ?? null,
       restartPolicy: r.spec.restart.mode,
+      stopSignal: r.spec.stopSignal,
+      graceMs: r.spec.graceMs,
       sandbox: r.spec.sandbox ? { ...r.spec.sandbox, description: describeSandbox(r.spec.sandbox) } : null,
       uptimeMs: r.status.pid !== null && r.status.startedAt !== null ? now - r.status.startedAt : null,
     })),

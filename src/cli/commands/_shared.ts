@@ -4,6 +4,7 @@ import type { LoadChoices } from "../../client/config-file";
 import { parseDuration } from "../../core/duration";
 import { UsageError } from "../../core/errors";
 import type { ProbeFlags } from "../../core/probe-flags";
+import { normaliseSignal, SIGNAL_NAMES } from "../../core/process-spec";
 import { DEFAULT_PERMISSION_MODE, type PermissionMode, type SandboxSettings } from "../../core/sandbox-settings";
 
 /** Argument groups several commands share; spread into a command's `args`. */
@@ -11,6 +12,24 @@ import { DEFAULT_PERMISSION_MODE, type PermissionMode, type SandboxSettings } fr
 export const jsonArg = {
   json: { type: "boolean", description: "Print machine-readable JSON (shape documented in docs/json.md)" },
 } as const satisfies ArgsDef;
+
+/** A duration option (`--grace 5s`); absent stays undefined, a bad one is a usage error. */
+export function durationOption(flag: string, raw: unknown): number | undefined {
+  if (typeof raw !== "string") return undefined;
+  try {
+    return parseDuration(raw);
+  } catch (error) {
+    throw new UsageError(`${flag}: ${(error as Error).message}`);
+  }
+}
+
+/** A signal option (`--signal INT`, `--stop-signal sigint`): any case, "SIG" optional. */
+export function signalOption(flag: string, raw: unknown): NodeJS.Signals | undefined {
+  if (typeof raw !== "string") return undefined;
+  const signal = normaliseSignal(raw.toUpperCase());
+  if (!signal) throw new UsageError(`${flag} ${raw}: unknown signal`, `use one of ${SIGNAL_NAMES.join(", ")}`);
+  return signal as NodeJS.Signals;
+}
 
 /** The one document of a `--json` command, on stdout (docs/json.md). */
 export function printJson(document: unknown): void {
@@ -113,14 +132,7 @@ export function runChoicesOf(args: Record<string, unknown> & { _?: string[] }, r
   if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) {
     throw new UsageError(`--port: expected a port from 1 to 65535, got "${args.port}"`);
   }
-  let graceMs: number | undefined;
-  if (typeof args.grace === "string") {
-    try {
-      graceMs = parseDuration(args.grace);
-    } catch (error) {
-      throw new UsageError(`--grace: ${(error as Error).message}`);
-    }
-  }
+  const graceMs = durationOption("--grace", args.grace);
   return {
     names: args._ ?? [],
     ...(typeof args.formation === "string" ? { formation: args.formation } : {}),

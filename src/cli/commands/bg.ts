@@ -13,7 +13,7 @@ import { LogFiles, Size } from "../../core/value-schemas";
 import { tendClient } from "../../client/tend-client";
 import { Progress } from "../progress";
 import { failureLine, readinessJson, readyAfter, reportNotReady } from "../readiness-report";
-import { commandAfterDashes, jsonArg, printJson, probeArgs, probeFlagsOf, rejectStrayProbeOptions, repeatedOption, sandboxArgs, sandboxOf, tailOf } from "./_shared";
+import { commandAfterDashes, durationOption, jsonArg, printJson, signalOption, probeArgs, probeFlagsOf, rejectStrayProbeOptions, repeatedOption, sandboxArgs, sandboxOf, tailOf } from "./_shared";
 
 /** The probe gives up by itself at its timeout; the wait allows it a moment to say so. */
 const PROBE_GRACE_MS = 2000;
@@ -27,6 +27,8 @@ export default defineCommand({
     "env-file": { type: "string", description: "Read environment variables from a KEY=VALUE file" },
     restart: { type: "enum", options: ["no", "on-failure", "always"], description: "Restart policy (default: no)" },
     tty: { type: "boolean", description: "Run it in a pseudo-terminal (for shells, REPLs, full-screen programs)" },
+    "stop-signal": { type: "string", description: "Signal that asks it to stop, e.g. SIGINT for postgres (default: SIGTERM; SIGHUP with --tty)" },
+    grace: { type: "string", description: "Time it gets to stop after the stop signal, before SIGKILL (default: 10s)" },
     replace: { type: "boolean", description: "End a session of the same name first instead of refusing" },
     "log-max-size": { type: "string", description: "Rotate its log at this size, 1KiB to 1TiB (default: 10MiB)" },
     "log-max-files": { type: "string", description: "Log files kept, counting the current one, 1 to 100 (default: 3)" },
@@ -52,6 +54,8 @@ export default defineCommand({
     const maxBytes = args["log-max-size"] === undefined ? undefined : readFlag("--log-max-size", Size, args["log-max-size"]);
     const probe = probeFromFlags(probeFlagsOf(args));
     if (!probe) rejectStrayProbeOptions(args);
+    const stopSignal = signalOption("--stop-signal", args["stop-signal"]);
+    const graceMs = durationOption("--grace", args.grace);
     const tail = tailOf(args);
     const sandbox = sandboxOf(args);
     const defaults = defaultsFor("session");
@@ -65,6 +69,8 @@ export default defineCommand({
       tty: args.tty === true,
       // A shell on a terminal ignores SIGTERM; hanging up its terminal is how it is told to go.
       ...(args.tty ? { stopSignal: "SIGHUP" } : {}),
+      ...(stopSignal ? { stopSignal } : {}),
+      ...(graceMs === undefined ? {} : { graceMs }),
       restart: { ...defaults.restart, mode: (args.restart as RestartMode | undefined) ?? defaults.restart.mode },
       ...(probe ? { ready: probe } : {}),
       ...(sandbox ? { sandbox } : {}),

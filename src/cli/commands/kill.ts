@@ -1,10 +1,8 @@
 import { defineCommand } from "citty";
 import { consola } from "consola";
-import { parseDuration } from "../../core/duration";
 import { UsageError } from "../../core/errors";
-import { normaliseSignal } from "../../core/process-spec";
 import { tendClient, type KillOutcome } from "../../client/tend-client";
-import { jsonArg, printJson } from "./_shared";
+import { durationOption, jsonArg, printJson, signalOption } from "./_shared";
 
 function outcomeLine(k: KillOutcome, kept: boolean): string {
   if (kept) return k.wasRunning ? `stopped ${k.name} (pid ${k.pid}), kept in the list` : `${k.name} was not running; kept in the list`;
@@ -25,19 +23,8 @@ export default defineCommand({
     const names = args._.filter((n) => n !== "--");
     if (args.all && names.length > 0) throw new UsageError("give names or --all, not both");
     if (!args.all && names.length === 0) throw new UsageError("give one or more names, or --all");
-    let signal: NodeJS.Signals | undefined;
-    if (args.signal !== undefined) {
-      signal = normaliseSignal(args.signal.toUpperCase()) as NodeJS.Signals | undefined;
-      if (!signal) throw new UsageError(`--signal ${args.signal}: unknown signal`, "use e.g. SIGTERM, SIGINT, SIGKILL");
-    }
-    let graceMs: number | undefined;
-    if (args.grace !== undefined) {
-      try {
-        graceMs = parseDuration(args.grace);
-      } catch (error) {
-        throw new UsageError(`--grace: ${(error as Error).message}`);
-      }
-    }
+    const signal = signalOption("--signal", args.signal);
+    const graceMs = durationOption("--grace", args.grace);
     const { killed, strays, unanswered } = await tendClient().kill(args.all ? "all" : names, { signal, graceMs, keep: args.keep });
     if (args.json) {
       printJson({ killed, strays, unansweredSupervisor: unanswered });

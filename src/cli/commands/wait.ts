@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
 import { consola } from "consola";
-import { formatDuration, parseDuration } from "../../core/duration";
+import { formatDuration } from "../../core/duration";
 import { TendError, UsageError } from "../../core/errors";
 import { PROBE_DEFAULTS, describeProbe, type ProbeSpec } from "../../core/probe-spec";
 import { probeFromFlags } from "../../core/probe-flags";
@@ -12,7 +12,7 @@ import { cannotBecomeReady } from "../../client/offline-client";
 import { tendClient, type TendClient } from "../../client/tend-client";
 import { Progress } from "../progress";
 import { failureLine, readinessJson, readyAfter, reportNotReady } from "../readiness-report";
-import { jsonArg, printJson, probeArgs, probeFlagsOf, tailOf } from "./_shared";
+import { durationOption, jsonArg, printJson, probeArgs, probeFlagsOf, tailOf } from "./_shared";
 
 export default defineCommand({
   meta: { name: "wait", description: "Wait until processes are ready (their probe, or the one given), or with --exit until one ends" },
@@ -35,7 +35,7 @@ export default defineCommand({
       return waitForExit(client, names[0]!, args.timeout, args.json === true);
     }
     if (!client.supervisor()) throw cannotBecomeReady(names[0]!);
-    const timeoutMs = probe?.timeoutMs ?? parseTimeout(args.timeout) ?? PROBE_DEFAULTS.timeoutMs;
+    const timeoutMs = probe?.timeoutMs ?? durationOption("--timeout", args.timeout) ?? PROBE_DEFAULTS.timeoutMs;
     const results = await Promise.all(names.map((name) => waitReady(client, name, probe, timeoutMs)));
     const failed = results.filter((r) => r.reason !== null);
     for (const r of failed) await reportNotReady(client, r.name, r.reason!, tail);
@@ -43,15 +43,6 @@ export default defineCommand({
     return failed.length > 0 ? 1 : 0;
   },
 });
-
-function parseTimeout(raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  try {
-    return parseDuration(raw);
-  } catch (error) {
-    throw new UsageError(`--timeout: ${(error as Error).message}`);
-  }
-}
 
 async function waitReady(client: TendClient, name: string, probe: ProbeSpec | null, timeoutMs: number): Promise<ReturnType<typeof readinessJson>> {
   const record = await client.get(name);
@@ -80,7 +71,7 @@ async function waitReady(client: TendClient, name: string, probe: ProbeSpec | nu
  * Without a supervisor the record on disk is the last word, if it says how the process ended.
  */
 async function waitForExit(client: TendClient, name: string, timeout: string | undefined, json: boolean): Promise<number> {
-  const timeoutMs = parseTimeout(timeout) ?? 24 * 3600_000;
+  const timeoutMs = durationOption("--timeout", timeout) ?? 24 * 3600_000;
   const answer = await client.wait(name, "exit", timeoutMs);
   if (answer.outcome === "timeout") {
     const reason = `${name} still running after ${timeout}`;
