@@ -176,12 +176,30 @@ export class LogWriter implements FrameTarget {
     }
   }
 
-  /** One line in the log, on the stderr stream, for the lines that never reached it; false if it could not go in either. */
-  private writeLossMarker(): boolean {
+  /**
+   * A line of tend's own, on the stderr stream, written at once: for a record of what happened
+   * to the process between its lines. Call it only while none of this log's records wait in
+   * `framed` (before its output is read), or it would pass them. A loss not yet told goes first.
+   */
+  note(text: string): void {
+    if (this.closed) return;
+    if (this.loss.pending > 0 && !this.writeLossMarker()) {
+      this.loss.dropped(1, this.loss.reason);
+      return;
+    }
+    const failed = this.writeLine(text);
+    if (failed) this.loss.dropped(1, failed.error);
+  }
+
+  private writeLine(text: string): { upTo: number; error: string } | null {
     const ts = formatTimestamp(BigInt(Date.now()) * 1_000_000n);
-    const text = `[tend: ${this.loss.pending.toLocaleString("en-US")} lines lost: ${this.loss.reason}]`;
-    const marker = encoder.encode(`${criPrefix(ts, "stderr", false)}${text}\n`);
-    const failed = this.write(marker, 0, marker.length);
+    const line = encoder.encode(`${criPrefix(ts, "stderr", false)}${text}\n`);
+    return this.write(line, 0, line.length);
+  }
+
+  /** One line in the log for the lines that never reached it; false if it could not go in either. */
+  private writeLossMarker(): boolean {
+    const failed = this.writeLine(`[tend: ${this.loss.pending.toLocaleString("en-US")} lines lost: ${this.loss.reason}]`);
     if (failed) {
       this.loss.reason = failed.error;
       return false;

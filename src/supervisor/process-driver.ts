@@ -128,6 +128,9 @@ export class ChildDriver implements ProcessIo {
     // A chatty child's lines cost only their copy into the log unless someone listens.
     const wantsLines = () => (logProbe && watcher !== null) || this.ctx.wantsLines();
     const log = new LogWriter(this.ctx.logPath, spec.log, this.logLoss);
+    // The first run this supervisor starts of a process whose log has lines: those are another
+    // run's (a new process of a reused name, or the runs an earlier supervisor watched).
+    const anotherProcessLogged = !this.hasRun && !log.empty();
     let child: RunningChild;
     try {
       child = spawnChild(request, {
@@ -138,6 +141,8 @@ export class ChildDriver implements ProcessIo {
       log.close();
       throw error;
     }
+    // Before any of its output is read: the pumps read asynchronously.
+    if (anotherProcessLogged) log.note(`--- started at ${new Date(this.clock.now()).toISOString()} (pid ${child.pid}) ---`);
     this.child = child;
     this.hasRun = true;
     const stopKeeping = this.screen ? keepScreen(this.screen, this.ctx.screenPath) : null;
