@@ -8,7 +8,12 @@ import type { TendClient } from "./tend-client";
  * `tend wait NAME --ready-…`: runs a probe given on the command line against a running process,
  * from here. Fails as soon as the process ends; a log probe reads the process's live output.
  */
-export function probeUntilReady(client: TendClient, record: ProcessRecord, probe: ProbeSpec): Promise<{ ok: boolean; line: string }> {
+export function probeUntilReady(
+  client: TendClient,
+  record: ProcessRecord,
+  probe: ProbeSpec,
+  attemptFailed?: (error: string) => void,
+): Promise<{ ok: boolean; line: string }> {
   const name = record.spec.name;
   return new Promise((resolve) => {
     let done = false;
@@ -32,6 +37,7 @@ export function probeUntilReady(client: TendClient, record: ProcessRecord, probe
         ready: () => finish(true, ""),
         timedOut: (ms, err) => finish(false, `${name} ${notReadyMessage(ms, probe, err)}`),
         held: (message) => finish(false, `${name} ${message}`),
+        attemptFailed,
       },
     );
     watcher.start();
@@ -56,11 +62,12 @@ export function probeUntilReady(client: TendClient, record: ProcessRecord, probe
  * A probe run from here against no process in particular (`tend run --ready-port 3000 -- …`):
  * null once it passes, else why it gave up.
  */
-export function probeHere(probe: ProbeSpec): Promise<string | null> {
+export function probeHere(probe: ProbeSpec, attemptFailed?: (error: string) => void): Promise<string | null> {
   return new Promise((resolve) => {
     new ReadinessWatcher(probe, { clock: systemClock, cwd: process.cwd(), env: process.env as Record<string, string> }, {
       ready: () => resolve(null),
       timedOut: (ms, err) => resolve(notReadyMessage(ms, probe, err)),
+      attemptFailed,
     }).start();
   });
 }

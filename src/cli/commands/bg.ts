@@ -7,11 +7,10 @@ import { defaultsFor } from "../../core/process-spec";
 import type { RestartMode } from "../../core/restart-policy";
 import { readEnvFile } from "../../client/env-input";
 import { parseEnvAssignment } from "../../core/dotenv";
-import { describeProbe } from "../../core/probe-spec";
 import { probeFromFlags, readFlag } from "../../core/probe-flags";
 import { LogFiles, Size } from "../../core/value-schemas";
 import { tendClient } from "../../client/tend-client";
-import { Progress } from "../progress";
+import { readinessProgress } from "../progress";
 import { failureLine, readinessJson, readyAfter, reportNotReady } from "../readiness-report";
 import { commandAfterDashes, durationOption, jsonArg, printJson, signalOption, probeArgs, probeFlagsOf, rejectStrayProbeOptions, repeatedOption, sandboxArgs, sandboxOf, tailOf } from "./_shared";
 
@@ -82,7 +81,8 @@ export default defineCommand({
     let record = created.records[0]!;
     const name = record.spec.name;
     if (probe) {
-      const progress = new Progress(`waiting for ${name} to be ready (${describeProbe(probe)})`);
+      // The session's own probe, run by the supervisor.
+      const { progress } = readinessProgress(client, record, null);
       const answer = await client.wait(name, "ready", probe.timeoutMs + PROBE_GRACE_MS);
       const waited = progress.elapsed();
       if (answer.outcome !== "ready") {

@@ -9,7 +9,7 @@ import { probeHere, probeUntilReady } from "../../client/client-probe";
 import { shellExitCode } from "../../client/exit-code";
 import { cannotBecomeReady } from "../../client/offline-client";
 import { tendClient } from "../../client/tend-client";
-import { Progress } from "../progress";
+import { localProbe, Progress, readinessProgress } from "../progress";
 import { failureLine, reportNotReady } from "../readiness-report";
 import { colorEnabled } from "../colors";
 import { dumpLogs } from "../log-dump";
@@ -58,10 +58,11 @@ export default defineCommand({
 
     if (args.name) {
       if (!client.supervisor()) throw cannotBecomeReady(args.name);
-      const progress = new Progress(`waiting for ${args.name} to be ready${probe ? ` (${describeProbe(probe)})` : ""}`);
+      const record = await client.get(args.name);
+      const { progress, attemptFailed } = readinessProgress(client, record, probe);
       let problem: string | null = null;
       if (probe) {
-        const result = await probeUntilReady(client, await client.get(args.name), probe);
+        const result = await probeUntilReady(client, record, probe, attemptFailed);
         if (!result.ok) problem = result.line;
       } else {
         // probeFromFlags has already checked --timeout, with or without a probe.
@@ -76,8 +77,9 @@ export default defineCommand({
       }
     } else if (probe) {
       if (probe.check.kind === "log") throw new UsageError("--ready-log needs --name: whose output should it read?");
-      const progress = new Progress(`waiting for ${describeProbe(probe)}`);
-      const problem = await probeHere(probe);
+      const local = localProbe(null, probe);
+      const progress = new Progress(`waiting for ${describeProbe(probe)}`, local.watch);
+      const problem = await probeHere(probe, local.attemptFailed);
       progress.stop();
       if (problem) {
         process.stderr.write(`tend: ${problem}\n`);

@@ -2,7 +2,7 @@ import { defineCommand } from "citty";
 import { consola } from "consola";
 import { formatDuration } from "../../core/duration";
 import { TendError, UsageError } from "../../core/errors";
-import { PROBE_DEFAULTS, describeProbe, type ProbeSpec } from "../../core/probe-spec";
+import { PROBE_DEFAULTS, type ProbeSpec } from "../../core/probe-spec";
 import { probeFromFlags } from "../../core/probe-flags";
 import type { ProcessRecord } from "../../core/process-status";
 import { describeExit } from "../../core/restart-policy";
@@ -10,7 +10,7 @@ import { probeUntilReady } from "../../client/client-probe";
 import { shellExitCode } from "../../client/exit-code";
 import { cannotBecomeReady } from "../../client/offline-client";
 import { tendClient, type TendClient } from "../../client/tend-client";
-import { Progress } from "../progress";
+import { readinessProgress } from "../progress";
 import { failureLine, readinessJson, readyAfter, reportNotReady } from "../readiness-report";
 import { durationOption, jsonArg, printJson, probeArgs, probeFlagsOf, tailOf } from "./_shared";
 
@@ -46,10 +46,9 @@ export default defineCommand({
 
 async function waitReady(client: TendClient, name: string, probe: ProbeSpec | null, timeoutMs: number): Promise<ReturnType<typeof readinessJson>> {
   const record = await client.get(name);
-  const given = probe ?? null;
-  const progress = new Progress(`waiting for ${name} to be ready${given ? ` (${describeProbe(given)})` : record.spec.ready ? ` (${describeProbe(record.spec.ready)})` : ""}`);
-  if (given) {
-    const result = await probeUntilReady(client, record, given);
+  const { progress, attemptFailed } = readinessProgress(client, record, probe);
+  if (probe) {
+    const result = await probeUntilReady(client, record, probe, attemptFailed);
     const waited = progress.elapsed();
     if (result.ok) progress.succeed(`${name} ready after ${formatDuration(waited)}`);
     else progress.stop();
