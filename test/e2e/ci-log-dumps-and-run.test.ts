@@ -1,23 +1,16 @@
 import { beforeEach, expect, test } from "bun:test";
-import { useTendHome, waitFor } from "../helpers/home";
-import { tend } from "../helpers/tend-cli";
+import { useTendHome } from "../helpers/home";
+import { allEnded, githubActions, tend } from "../helpers/tend-cli";
 
 const t = useTendHome({ killAll: true, stop: true });
 beforeEach(async () => {
   expect((await tend(["bg", "--name", "ok", "--", "sh", "-c", "echo fine"], { env: t.env })).code).toBe(0);
   expect((await tend(["bg", "--name", "bad", "--", "sh", "-c", "echo broken >&2; exit 1"], { env: t.env })).code).toBe(0);
-  await waitFor("both ended", async () => {
-    const ps = JSON.parse((await tend(["ps", "--json"], { env: t.env })).stdout);
-    return ps.processes.every((p: { state: string }) => p.state === "exited" || p.state === "crashed");
-  });
+  await allEnded(t.env);
 });
 
-const gha = () => ({ ...t.env, GITHUB_ACTIONS: "true" });
-const plain = () => {
-  const env = { ...t.env };
-  delete env.GITHUB_ACTIONS;
-  return env;
-};
+const gha = () => githubActions(t.env, true);
+const plain = () => githubActions(t.env, false);
 
 test("GitHub Actions fold markers appear exactly when GITHUB_ACTIONS=true", async () => {
   const folded = await tend(["logs", "--all"], { env: gha() });

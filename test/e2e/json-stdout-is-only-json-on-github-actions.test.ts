@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { useTendHome, waitFor } from "../helpers/home";
 import { freePort } from "../helpers/free-port";
-import { tend, type RunResult } from "../helpers/tend-cli";
+import { githubActions, tend, type RunResult } from "../helpers/tend-cli";
 
 /**
  * Under GitHub Actions, with `--json`, stdout is JSON and nothing else — one document, or
@@ -11,7 +11,7 @@ import { tend, type RunResult } from "../helpers/tend-cli";
  * stderr, and a failure is an `{"error": …}` document.
  */
 const t = useTendHome({ perFile: true, killAll: { grace: "0s" }, stop: true, timeoutMs: 30_000 });
-const gha = () => ({ ...t.env, GITHUB_ACTIONS: "true" });
+const gha = () => githubActions(t.env, true);
 const run = (...args: string[]) => tend(args, { env: gha(), cwd: t.home });
 
 function oneDocument(r: RunResult): any {

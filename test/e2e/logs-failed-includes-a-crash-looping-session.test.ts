@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { useTendHome, waitFor } from "../helpers/home";
-import { tend } from "../helpers/tend-cli";
+import { githubActions, tend } from "../helpers/tend-cli";
 
 /**
  * `tend logs --failed` — what the GitHub Action prints when a job fails — must show a session
@@ -8,12 +8,8 @@ import { tend } from "../helpers/tend-cli";
  * running again after failed runs; a healthy or cleanly restarting one stays out.
  */
 const t = useTendHome({ killAll: { grace: "0s" }, stop: true });
-const gha = () => ({ ...t.env, GITHUB_ACTIONS: "true" });
-const plain = () => {
-  const env = { ...t.env };
-  delete env.GITHUB_ACTIONS;
-  return env;
-};
+const gha = () => githubActions(t.env, true);
+const plain = () => githubActions(t.env, false);
 
 async function status(name: string): Promise<{ state: string; restarts: number }> {
   const ps = JSON.parse((await tend(["ps", "--json"], { env: t.env })).stdout);

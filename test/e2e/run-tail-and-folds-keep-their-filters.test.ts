@@ -1,6 +1,6 @@
 import { beforeEach, expect, test } from "bun:test";
-import { useTendHome, waitFor } from "../helpers/home";
-import { tend } from "../helpers/tend-cli";
+import { useTendHome } from "../helpers/home";
+import { allEnded, githubActions, tend } from "../helpers/tend-cli";
 
 /**
  * A failed `tend run` shows the last --tail lines of each session (50 by default), not whole
@@ -8,21 +8,14 @@ import { tend } from "../helpers/tend-cli";
  * stamping the lines inside them.
  */
 const t = useTendHome({ killAll: true, stop: true });
-const gha = () => ({ ...t.env, GITHUB_ACTIONS: "true" });
-const plain = () => {
-  const env = { ...t.env };
-  delete env.GITHUB_ACTIONS;
-  return env;
-};
+const gha = () => githubActions(t.env, true);
+const plain = () => githubActions(t.env, false);
 const numbers = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `${from + i}\n`).join("");
 
 beforeEach(async () => {
   expect((await tend(["bg", "--name", "counter", "--", "seq", "1", "500"], { env: t.env })).code).toBe(0);
   expect((await tend(["bg", "--name", "short", "--", "sh", "-c", "echo one; echo two >&2; exit 1"], { env: t.env })).code).toBe(0);
-  await waitFor("both ended", async () => {
-    const ps = JSON.parse((await tend(["ps", "--json"], { env: t.env })).stdout);
-    return ps.processes.every((p: { state: string }) => p.state === "exited" || p.state === "crashed");
-  });
+  await allEnded(t.env);
 });
 
 test("tend run shows the last 50 lines of each session by default, --tail N of them, none with --tail 0", async () => {

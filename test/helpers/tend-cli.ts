@@ -1,6 +1,7 @@
 import { expect } from "bun:test";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { waitFor } from "./home";
 
 export const ROOT = path.resolve(import.meta.dir, "../..");
 export const BINARY = path.join(ROOT, "dist", "tend");
@@ -51,4 +52,20 @@ export function sessionsIn(t: { readonly env: Record<string, string> }) {
       return status.processes.find((p: { name: string }) => p.name === name)?.state;
     },
   };
+}
+
+/** `env` as a GitHub Actions runner gives it (`on: true`), or as any other place does. */
+export function githubActions(env: Record<string, string>, on: boolean): Record<string, string> {
+  const copy = { ...env };
+  if (on) copy.GITHUB_ACTIONS = "true";
+  else delete copy.GITHUB_ACTIONS;
+  return copy;
+}
+
+/** Waits until every process of the home has ended by itself (exited or crashed). */
+export function allEnded(env: Record<string, string>): Promise<void> {
+  return waitFor("every process to end", async () => {
+    const ps = JSON.parse((await tend(["ps", "--json"], { env })).stdout);
+    return ps.processes.every((p: { state: string }) => p.state === "exited" || p.state === "crashed");
+  });
 }
