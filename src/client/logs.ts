@@ -5,6 +5,7 @@ import { LogHistory, MergedHistory, namesWithLogs, type LogFilter } from "../pla
 import type { HomeLayout } from "../platform/paths";
 import { readProcessRecords } from "../platform/process-records";
 import type { ApiClient } from "./api-client";
+import { NdjsonSplitter } from "./ndjson";
 
 export interface LogsRequest {
   /** Empty with `all`. */
@@ -12,6 +13,8 @@ export interface LogsRequest {
   all: boolean;
   follow: boolean;
   filter: LogFilter;
+  /** Ends a follow early; the outcome is then `complete`. */
+  signal?: AbortSignal;
 }
 
 export interface LogEntry {
@@ -42,30 +45,6 @@ export type LogsOutcome =
   | { kind: "offline"; stillRunning: string[]; unanswered?: string };
 
 const BATCH_LINES = 2000;
-const LF = 0x0a;
-
-/**
- * Cuts a byte stream into its non-empty lines (blank ones are keep-alives). A record that spans
- * many reads is gathered as bytes and decoded once it is whole: linear in its size.
- */
-class NdjsonSplitter {
-  private pending: Uint8Array[] = [];
-
-  push(chunk: Uint8Array): string[] {
-    const lines: string[] = [];
-    let start = 0;
-    for (let nl = chunk.indexOf(LF); nl !== -1; nl = chunk.indexOf(LF, start)) {
-      const tail = chunk.subarray(start, nl);
-      const whole = this.pending.length > 0 ? Buffer.concat([...this.pending, tail]) : tail;
-      this.pending = [];
-      if (whole.length > 0) lines.push(Buffer.from(whole.buffer, whole.byteOffset, whole.byteLength).toString("utf8"));
-      start = nl + 1;
-    }
-    if (start < chunk.length) this.pending.push(chunk.slice(start));
-    return lines;
-  }
-}
-
 function logsPath(names: string[], req: LogsRequest): string {
   const q = new URLSearchParams();
   for (const n of names) q.append("name", n);
@@ -83,7 +62,7 @@ export async function logsFromApi(api: ApiClient, req: LogsRequest, sink: LogsSi
     sink.start([]);
     return { kind: "complete" };
   }
-  const body = await api.stream(logsPath(names, req));
+  const body = await api.stream(logsPath(names, req), req.signal);
   sink.start(names);
   const reader = body.getReader();
   const records = new NdjsonSplitter();
@@ -103,6 +82,7 @@ export async function logsFromApi(api: ApiClient, req: LogsRequest, sink: LogsSi
       if (batch.length > 0) await sink.lines(batch);
     }
   } catch (error) {
+    if (req.signal?.aborted) return { kind: "complete" };
     throw new TendError(`the log stream broke off: ${(error as Error).message}`, "stream_broken", 'check the supervisor with "tend status"');
   }
   return { kind: "complete" };

@@ -13,6 +13,7 @@ import { launchSupervisor, type LaunchOptions } from "./launch";
 import type { LogsOutcome, LogsRequest, LogsSink } from "./logs";
 import { OfflineClient } from "./offline-client";
 import { OnlineClient } from "./online-client";
+import { watchStatus, type StatusHandlers } from "./status-events";
 
 export type SupervisorView =
   | { state: "running"; info: SupervisorInfo; processes: ProcessRecord[] }
@@ -86,6 +87,8 @@ export interface TendHome extends TendClient {
   launch(opts: LaunchOptions): Promise<SupervisorInfo>;
   /** Every name with a record or a log, sorted. */
   logNames(): Promise<string[]>;
+  /** The status now and every change from then on, across supervisors coming and going; returns the close function. */
+  watch(handlers: StatusHandlers): () => void;
 }
 
 /**
@@ -119,6 +122,7 @@ export function tendClient(home: string = tendHome()): TendHome {
       return state.kind === "running" ? state.info : null;
     },
     launch: (opts) => launchSupervisor(paths, opts),
+    watch: (handlers) => watchStatus(paths, handlers),
     async logNames() {
       const records = await current().list();
       return [...new Set([...records.map((r) => r.spec.name), ...namesWithLogs(paths.logsDir)])].sort();

@@ -33,3 +33,15 @@ export interface WaitAnswer {
   outcome: WaitOutcome;
   record: ProcessRecord | null;
 }
+
+/**
+ * One line of `GET /v1/events`: first the status as `GET /v1/status` has it, then every change
+ * of a record as it happens. A client that reads slowly gets each process's latest record, not
+ * every step it went through.
+ */
+export type StatusEvent =
+  | ({ type: "status" } & StatusBody)
+  | { type: "change"; record: ProcessRecord }
+  | { type: "removed"; record: ProcessRecord }
+  /** The supervisor began to stop everything; the stream ends once it has. */
+  | { type: "closing" };

@@ -6,6 +6,7 @@ import { badRequest, TendError } from "../core/errors";
 import type { SupervisorInfo } from "../core/supervisor-info";
 import { errorResponse, json, patient, type Answer } from "./api-answer";
 import { attachRoute, attachWebSocket } from "./api-attach";
+import { eventsResponse } from "./api-events";
 import { logsRoute } from "./api-logs";
 import { checkPath, durationParam, nameParam, signalParam } from "./api-params";
 import { screenRoute } from "./api-screen";
@@ -87,6 +88,7 @@ function routes(h: ApiHandlers): Routes {
   const sup = h.supervisor;
   return {
     "/v1/status": { GET: () => json({ supervisor: h.info(), processes: sup.list() } satisfies StatusBody) },
+    "/v1/events": { GET: (req) => eventsResponse(sup, h.info, req.signal) },
     "/v1/shutdown": {
       POST: () => {
         queueMicrotask(h.shutdown);

@@ -40,6 +40,16 @@ export interface OutputListener {
   removed?(): void;
 }
 
+/** Every process's state changes, for the status event stream. */
+export interface StatusListener {
+  change(record: ProcessRecord): void;
+  removed(record: ProcessRecord): void;
+  /** The supervisor began to stop everything; the records' changes still follow. */
+  closing(): void;
+  /** Everything is stopped: nothing more will come. */
+  closed(): void;
+}
+
 export interface SupervisorOptions {
   home: string;
   /** Working directory of the supervisor: relative process cwds were resolved against it. */
@@ -81,6 +91,7 @@ export class Supervisor {
   readonly paths: HomeLayout;
   private readonly entries = new Map<string, Entry>();
   private readonly listeners = new Map<string, Set<OutputListener>>();
+  private readonly watchers = new Set<StatusListener>();
   private readonly records: RecordWriter;
   private readonly clock: Clock;
   private readonly events: SupervisorEvents;
@@ -230,6 +241,12 @@ export class Supervisor {
     return () => set.delete(listener);
   }
 
+  /** Every process's state changes from now on; returns the unsubscribe function. */
+  watch(listener: StatusListener): () => void {
+    this.watchers.add(listener);
+    return () => this.watchers.delete(listener);
+  }
+
   /** Whether anything runs, waits to start or waits to restart (a lost process is not ours to wait for). */
   busy(): boolean {
     return [...this.entries.values()].some((e) => !isSettledPhase(e.proc.phase) && e.proc.phase.kind !== "lost");
@@ -249,6 +266,7 @@ export class Supervisor {
   async shutdown(): Promise<void> {
     this.closing = true;
     clearInterval(this.leftoverWatch);
+    for (const w of this.watchers) this.guard("a status watcher", () => w.closing());
     const at = this.clock.now();
     for (const proc of this.ours()) {
       if (proc.phase.kind === "waiting") proc.send({ type: "stop", reason: "never started: the supervisor stopped", at });
@@ -265,6 +283,8 @@ export class Supervisor {
       }
     }
     this.entries.clear();
+    for (const w of this.watchers) this.guard("a status watcher", () => w.closed());
+    this.watchers.clear();
   }
 
   /** Processes this supervisor runs or may run: all but those lost with an earlier one. */
@@ -361,6 +381,7 @@ export class Supervisor {
     if (this.entries.get(record.spec.name)?.proc !== proc) return;
     this.persist(record);
     for (const l of this.listeners.get(record.spec.name) ?? []) this.guard(`a listener of ${record.spec.name}`, () => l.change?.(record));
+    for (const w of this.watchers) this.guard("a status watcher", () => w.change(record));
     this.admitWaiting();
     this.guard("the change listener", () => this.events.change?.(record));
   }
@@ -375,6 +396,8 @@ export class Supervisor {
     this.records.remove(name);
     for (const l of this.listeners.get(name) ?? []) this.guard(`a listener of ${name}`, () => l.removed?.());
     this.listeners.delete(name);
+    const record = proc.record();
+    for (const w of this.watchers) this.guard("a status watcher", () => w.removed(record));
     this.admitWaiting();
   }
 
