@@ -2,6 +2,7 @@ import type { SupervisorView } from "../client/tend-client";
 import { formatDuration } from "../core/duration";
 import type { ProcessRecord } from "../core/process-status";
 import { describeSandbox } from "../core/sandbox-settings";
+import { formatBytes, formatPercent, type ProcessUsage } from "../core/usage";
 import { colorEnabled, dim, paint } from "./colors";
 
 const STATE_COLOR: Record<string, number> = {
@@ -46,7 +47,10 @@ function stripAnsi(s: string): string {
   return s.replace(/\x1b\[[0-9;]*m/g, "");
 }
 
-export function renderStatus(view: SupervisorView, now: number, out: { isTTY?: boolean }): string {
+/** Usage of the running processes, by pid (see UsageMeter). */
+export type UsageByPid = ReadonlyMap<number, ProcessUsage>;
+
+export function renderStatus(view: SupervisorView, usage: UsageByPid, now: number, out: { isTTY?: boolean }): string {
   const color = colorEnabled(out);
   const lines: string[] = [];
   if (view.state === "stopped") {
@@ -66,11 +70,21 @@ export function renderStatus(view: SupervisorView, now: number, out: { isTTY?: b
     if (view.state === "unresponsive") lines.push(`  ${view.error}`);
   }
   if (view.processes.length > 0) {
-    const rows = [["NAME", "STATE", "PID", "RESTARTS", "UPTIME", "INFO"]];
+    const rows = [["NAME", "STATE", "PID", "RESTARTS", "UPTIME", "CPU", "MEM", "INFO"]];
     for (const r of view.processes) {
       const s = r.status;
       const up = s.pid !== null && s.startedAt !== null ? formatDuration(now - s.startedAt) : "-";
-      rows.push([r.spec.name, paint(s.state, STATE_COLOR[s.state] ?? 39, color), s.pid === null ? "-" : String(s.pid), String(s.restarts), up, detail(r, now)]);
+      const u = s.pid === null ? undefined : usage.get(s.pid);
+      rows.push([
+        r.spec.name,
+        paint(s.state, STATE_COLOR[s.state] ?? 39, color),
+        s.pid === null ? "-" : String(s.pid),
+        String(s.restarts),
+        up,
+        u ? formatPercent(u.cpuPercent) : "-",
+        u ? formatBytes(u.memoryBytes) : "-",
+        detail(r, now),
+      ]);
     }
     lines.push("", table(rows, color));
   } else if (view.state === "running") {
@@ -80,7 +94,7 @@ export function renderStatus(view: SupervisorView, now: number, out: { isTTY?: b
 }
 
 /** The documented `status --json` shape (docs/json.md). */
-export function statusJson(view: SupervisorView, now: number) {
+export function statusJson(view: SupervisorView, usage: UsageByPid, now: number) {
   const supervisor =
     view.state === "stopped"
       ? { state: "stopped" as const, cleaned: view.cleaned, lost: view.lost }
@@ -96,6 +110,7 @@ export function statusJson(view: SupervisorView, now: number) {
       graceMs: r.spec.graceMs,
       sandbox: r.spec.sandbox ? { ...r.spec.sandbox, description: describeSandbox(r.spec.sandbox) } : null,
       uptimeMs: r.status.pid !== null && r.status.startedAt !== null ? now - r.status.startedAt : null,
+      usage: (r.status.pid !== null && usage.get(r.status.pid)) || null,
     })),
   };
 }

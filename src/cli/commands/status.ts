@@ -1,5 +1,6 @@
 import { defineCommand } from "citty";
 import { tendClient } from "../../client/tend-client";
+import { UsageMeter } from "../../client/usage";
 import { renderStatus, statusJson } from "../status-view";
 import { jsonArg } from "./_shared";
 
@@ -8,8 +9,9 @@ export default defineCommand({
   args: { ...jsonArg },
   async run({ args }) {
     const view = await tendClient().status();
-    if (args.json) process.stdout.write(`${JSON.stringify(statusJson(view, Date.now()), null, 2)}\n`);
-    else process.stdout.write(renderStatus(view, Date.now(), process.stdout));
+    const usage = new UsageMeter().measure(view);
+    if (args.json) process.stdout.write(`${JSON.stringify(statusJson(view, usage, Date.now()), null, 2)}\n`);
+    else process.stdout.write(renderStatus(view, usage, Date.now(), process.stdout));
     return 0;
   },
 });
