@@ -5,6 +5,12 @@ export function colorEnabled(stream: { isTTY?: boolean }, env = process.env): bo
   return stream.isTTY === true;
 }
 
+/** The SGR colour of each process state, wherever a state is shown. */
+export const STATE_COLOR: Record<string, number> = {
+  running: 32, ready: 32, starting: 36, queued: 36, backoff: 33, stopping: 33,
+  crashed: 31, parked: 31, exited: 90, stopped: 90,
+};
+
 const PALETTE = [36, 33, 32, 35, 34, 96, 93, 92, 95, 94];
 
 /**

@@ -21,6 +21,7 @@ const commands: Record<string, Loader> = {
   wait: () => import("./commands/wait").then((m) => m.default),
   run: () => import("./commands/run").then((m) => m.default),
   check: () => import("./commands/check").then((m) => m.default),
+  ui: () => import("./commands/ui").then((m) => m.default),
   version: () => import("./commands/version").then((m) => m.default),
 };
 const aliases: Record<string, string> = { ps: "status" };

@@ -3,14 +3,10 @@ import { formatDuration } from "../core/duration";
 import type { ProcessRecord } from "../core/process-status";
 import { describeSandbox } from "../core/sandbox-settings";
 import { formatBytes, formatPercent, type ProcessUsage } from "../core/usage";
-import { colorEnabled, dim, paint } from "./colors";
+import { colorEnabled, dim, paint, STATE_COLOR } from "./colors";
 
-const STATE_COLOR: Record<string, number> = {
-  running: 32, ready: 32, starting: 36, queued: 36, backoff: 33, stopping: 33,
-  crashed: 31, parked: 31, exited: 90, stopped: 90,
-};
-
-function detail(r: ProcessRecord, now: number): string {
+/** Why a process is where it is, in words: the INFO column of `ps`, the WHY column of `tend ui`. */
+export function detail(r: ProcessRecord, now: number): string {
   const lost = r.status.logLinesLost ? `${r.status.logLinesLost.toLocaleString("en-US")} log lines lost` : "";
   const sandbox = r.spec.sandbox ? `sandbox: ${describeSandbox(r.spec.sandbox)}` : "";
   return [sandbox, stateDetail(r, now), lost].filter(Boolean).join("; ");

@@ -55,6 +55,10 @@ export function useTmux() {
       );
       return screen;
     },
+    /** Resizes the session's window, as a user dragging the terminal's corner would. */
+    resize(name: string, size: { cols: number; rows: number }) {
+      run("resize-window", "-t", name, "-x", String(size.cols), "-y", String(size.rows));
+    },
     /** The pid of the program the session's pane runs. */
     panePid(name: string): number {
       return Number(run("list-panes", "-t", name, "-F", "#{pane_pid}").trim());

@@ -1,0 +1,143 @@
+import { expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { useTendHome, waitFor } from "../helpers/home";
+import { requireBinary, sessionsIn, tend } from "../helpers/tend-cli";
+import { useTmux } from "../helpers/tmux";
+
+const tmux = useTmux();
+// An interactive shell ignores SIGTERM: don't sit out its grace.
+const t = useTendHome({ killAll: { grace: "0s" }, stop: true, beforeReap: tmux.end, timeoutMs: 30_000 });
+const { bg } = sessionsIn(t);
+
+/** `tend ui` in a terminal of its own, once it shows its first full frame. */
+async function ui(size = { cols: 100, rows: 30 }): Promise<string> {
+  const s = tmux.start([requireBinary(), "ui"], { TEND_HOME: t.home }, size);
+  await tmux.until(s, "? help");
+  return s;
+}
+
+async function restartsOf(name: string): Promise<number | undefined> {
+  const status = JSON.parse((await tend(["ps", "--json"], { env: t.env })).stdout);
+  return status.processes.find((p: { name: string }) => p.name === name)?.restarts;
+}
+
+/** The row of the list that names `name`. */
+function rowOf(screen: string[], name: string): string | undefined {
+  return screen.find((l) => l.startsWith(`${name} `));
+}
+
+const sleeper = ["--", "sleep", "60"];
+
+test("the list shows every process with its state and why it is there", async () => {
+  await bg("--name", "web", ...sleeper);
+  await bg("--name", "bad", "--", "sh", "-c", "exit 3");
+  await waitFor("bad to crash", async () => (await tend(["ps"], { env: t.env })).stdout.includes("crashed"));
+  const s = await ui();
+  const screen = await tmux.until(s, (rows) => rowOf(rows, "bad")?.includes("crashed") === true && rowOf(rows, "web")?.includes("running") === true);
+  expect(screen[0]).toContain("supervisor");
+  expect(screen[1]).toMatch(/^NAME\s+STATE\s+PID\s+RESTARTS\s+UPTIME\s+READY\s+CPU\s+MEM\s+WHY/);
+  expect(rowOf(screen, "bad")).toContain("code=3");
+  expect(screen.at(-1)).toContain("q quit");
+}, 20_000);
+
+test("the restart key restarts the selected process, and :restart NAME does the same", async () => {
+  await bg("--name", "a-first", ...sleeper);
+  await bg("--name", "b-second", ...sleeper);
+  const s = await ui();
+  await tmux.until(s, (rows) => rowOf(rows, "b-second")?.includes("running") === true);
+  // The first process is selected; j moves to the second.
+  tmux.keys(s, ["j", "r"]);
+  await waitFor("b-second restarted", async () => (await restartsOf("b-second")) === 1);
+  expect(await restartsOf("a-first")).toBe(0);
+  await tmux.until(s, "restarted b-second");
+
+  tmux.keys(s, [":"]);
+  tmux.keys(s, ["restart a-first"], { literal: true });
+  tmux.keys(s, ["Enter"]);
+  await waitFor("a-first restarted", async () => (await restartsOf("a-first")) === 1);
+  // The command's own output, shown in the pane and as the last word in the status line.
+  await tmux.until(s, (rows) => rows.filter((r) => r.includes("restarted a-first")).length >= 2);
+}, 20_000);
+
+test(":bg -- … creates a session that then appears in the list, and up recalls the command", async () => {
+  const s = await ui();
+  tmux.keys(s, [":"]);
+  tmux.keys(s, ["bg --name from-ui -- sleep 60"], { literal: true });
+  tmux.keys(s, ["Enter"]);
+  await tmux.until(s, (rows) => rowOf(rows, "from-ui")?.includes("running") === true);
+  tmux.keys(s, [":", "Up"]);
+  await tmux.until(s, ":bg --name from-ui -- sleep 60");
+  tmux.keys(s, ["Enter"]);
+  // The same name twice: the command's error, in one line.
+  await tmux.until(s, 'a process named "from-ui" already exists');
+}, 20_000);
+
+test("attach hands the terminal to the session, and detaching comes back to the UI", async () => {
+  await bg("--tty", "--name", "sh", "-e", "PS1=$ ", "--", "sh");
+  const s = await ui();
+  await tmux.until(s, (rows) => rowOf(rows, "sh")?.includes("running") === true);
+  tmux.keys(s, ["a"]);
+  await tmux.until(s, (rows) => rows[0]?.startsWith("$") === true);
+  tmux.keys(s, ["echo attached-$((6*7))"], { literal: true });
+  tmux.keys(s, ["Enter"]);
+  await tmux.until(s, "attached-42");
+  tmux.keys(s, ["C-\\"]);
+  // The UI's frame again, with its word on how it came back.
+  const back = await tmux.until(s, (rows) => rows[0]?.includes("supervisor") === true && rows.some((r) => r.startsWith("detached from sh")));
+  expect(rowOf(back, "sh")).toContain("running");
+  // And the UI takes keys again.
+  tmux.keys(s, ["?"]);
+  await tmux.until(s, "keys (any key closes this)");
+}, 20_000);
+
+test("a resize redraws the whole frame at the new size", async () => {
+  await bg("--name", "web", ...sleeper);
+  const s = await ui({ cols: 120, rows: 40 });
+  await tmux.until(s, (rows) => rows.length === 40 && rows[39]!.includes("q quit"));
+  tmux.resize(s, { cols: 80, rows: 24 });
+  const small = await tmux.until(s, (rows) => rows.length === 24 && rows[23]!.includes("q quit") && rowOf(rows, "web") !== undefined);
+  expect(small.every((r) => r.length <= 80)).toBe(true);
+  expect(small[1]).toStartWith("NAME");
+}, 20_000);
+
+test("quitting leaves the terminal as it was, with q or Ctrl-C (exit 0) and with SIGTERM", async () => {
+  for (const how of ["q", "C-c", "SIGTERM"] as const) {
+    const dir = path.join(t.home, how);
+    // The shell stays, so the pane shows the screen as the shell has it (a dead pane is redrawn).
+    const script = `mkdir -p ${dir}; stty -a > ${dir}/before; echo before-ui; ${requireBinary()} ui; echo "exit=$?"; stty -a > ${dir}/after; sleep 60`;
+    const s = tmux.start(["sh", "-c", script], { TEND_HOME: t.home });
+    await tmux.until(s, "? help");
+    if (how !== "SIGTERM") tmux.keys(s, [how]);
+    else {
+      const pid = Number(Bun.spawnSync(["pgrep", "-f", `${requireBinary()} ui`, "-P", String(tmux.panePid(s))]).stdout.toString().trim());
+      process.kill(pid, "SIGTERM");
+    }
+    const after = await tmux.until(s, "exit=");
+    // The normal screen is back, with what was on it before.
+    expect(after.join("\n")).toContain("before-ui");
+    expect(after.join("\n")).toContain("exit=0");
+    await waitFor("the terminal's mode after", () => readFileSync(`${dir}/after`, "utf8").length > 0);
+    expect(readFileSync(`${dir}/after`, "utf8")).toBe(readFileSync(`${dir}/before`, "utf8"));
+  }
+}, 30_000);
+
+test("when the supervisor stops the UI says so, and S starts one it reconnects to", async () => {
+  await bg("--name", "web", ...sleeper);
+  const s = await ui();
+  await tmux.until(s, (rows) => rowOf(rows, "web")?.includes("running") === true);
+  await tend(["stop"], { env: t.env });
+  await tmux.until(s, "no supervisor is running — S starts one again");
+  tmux.keys(s, ["S"]);
+  await tmux.until(s, (rows) => rows[0]?.includes("supervisor") === true && /supervisor \d+ up/.test(rows[0]));
+  // Reconnected: a session added from outside appears.
+  await bg("--name", "later", ...sleeper);
+  await tmux.until(s, (rows) => rowOf(rows, "later")?.includes("running") === true);
+}, 30_000);
+
+test("without a terminal tend ui refuses in one line, with exit code 2", async () => {
+  const run = await tend(["ui"], { env: t.env });
+  expect(run.code).toBe(2);
+  expect(run.stderr.trim().split("\n")).toHaveLength(1);
+  expect(run.stderr).toContain("tend ui needs a terminal");
+});
