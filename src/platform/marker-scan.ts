@@ -13,17 +13,21 @@ export function findProcessesWithEnv(key: string, value: string): number[] {
 }
 
 export function findProcessesWithEnvPrefix(key: string, valuePrefix: string): Array<{ pid: number; value: string }> {
-  const start = Buffer.from(`${key}=${valuePrefix}`);
-  const valueOffset = Buffer.byteLength(`${key}=`);
   const found: Array<{ pid: number; value: string }> = [];
   for (const { pid, environ } of sameUserEnvirons()) {
-    const at = entryAt(environ, start, false);
-    if (at < 0) continue;
-    let end = environ.indexOf(NUL, at);
-    if (end < 0) end = environ.length;
-    found.push({ pid, value: environ.toString("utf8", at + valueOffset, end) });
+    const value = environValue(environ, key);
+    if (value !== null && value.startsWith(valuePrefix)) found.push({ pid, value });
   }
   return found;
+}
+
+/** The value of `key` in an environment block (`/proc/PID/environ`), or null when it is not set. */
+export function environValue(environ: Buffer, key: string): string | null {
+  const at = entryAt(environ, Buffer.from(`${key}=`), false);
+  if (at < 0) return null;
+  let end = environ.indexOf(NUL, at);
+  if (end < 0) end = environ.length;
+  return environ.toString("utf8", at + Buffer.byteLength(`${key}=`), end);
 }
 
 // Position of the first entry that starts with (or, when `whole`, is exactly) `needle`, or -1.

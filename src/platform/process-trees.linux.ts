@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import type { TreeMember } from "../core/usage";
+import { environValue } from "./marker-scan";
 import { MARKER_ENV } from "./process-marker";
 import { procStatFields } from "./proc-stat.linux";
 
@@ -46,14 +47,7 @@ function table(): Map<number, Entry> {
 function markerOf(pid: number, uid: number | undefined): string | null {
   try {
     if (statSync(`/proc/${pid}`).uid !== uid) return null;
-    const environ = readFileSync(`/proc/${pid}/environ`);
-    const needle = Buffer.from(`${MARKER_ENV}=`);
-    for (let at = environ.indexOf(needle); at >= 0; at = environ.indexOf(needle, at + 1)) {
-      if (at > 0 && environ[at - 1] !== 0) continue;
-      let end = environ.indexOf(0, at);
-      if (end < 0) end = environ.length;
-      return environ.toString("utf8", at + needle.length, end);
-    }
+    return environValue(readFileSync(`/proc/${pid}/environ`), MARKER_ENV);
   } catch {
     // Gone, or not ours to read.
   }
