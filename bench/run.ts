@@ -18,14 +18,15 @@ import { w4 } from "./workloads/w4";
 import { w5 } from "./workloads/w5";
 import { w6 } from "./workloads/w6";
 import { w7 } from "./workloads/w7";
+import { w8 } from "./workloads/w8";
 
 const root = path.resolve(import.meta.dir, "..");
 const benchDir = import.meta.dir;
 const builtTend = path.join(root, "dist", "tend");
-const workloads: Workload[] = [w1, w2, w3, w4, w5, w6, w7];
+const workloads: Workload[] = [w1, w2, w3, w4, w5, w6, w7, w8];
 
 function usage(message: string): never {
-  console.error(`bench: ${message}\nusage: npm run bench [-- [W1 … W7] [--quick]]`);
+  console.error(`bench: ${message}\nusage: npm run bench [-- [W1 … W8] [--quick]]`);
   process.exit(2);
 }
 

@@ -53,6 +53,10 @@ class TendInstance implements Instance {
     return { ...instanceEnv(this.dir), TEND_HOME: this.home, NO_COLOR: "1" };
   }
 
+  command(args: string[]): { argv: string[]; env: Record<string, string> } {
+    return { argv: [this.bin, ...args], env: this.env() };
+  }
+
   private cli(args: string[], timeoutMs?: number) {
     return runOk([this.bin, ...args], { env: this.env(), timeoutMs });
   }

@@ -46,6 +46,8 @@ export interface Instance {
   supervisorPid(): number | null;
   /** Ends the supervisor and everything it started, whatever state it is in. */
   cleanup(): Promise<void>;
+  /** The tool's own command line against this instance, as a user types it (tend only: W7 drives `tend ui`). */
+  command?(args: string[]): { argv: string[]; env: Record<string, string> };
 }
 
 export interface Tool {

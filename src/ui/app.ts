@@ -27,7 +27,8 @@ type Mode = "normal" | "help" | "confirm-kill" | "command" | "search";
 /** At most this many frames a second, however fast lines come. */
 const FRAME_MS = 33;
 const TICK_MS = 1000;
-const USAGE_MS = 2000;
+// As often as top refreshes by default: a pass over /proc costs a few milliseconds.
+const USAGE_MS = 3000;
 /** Moving through the list quickly opens only the log it stops at. */
 const SELECT_SETTLE_MS = 120;
 
