@@ -3,7 +3,7 @@ import path from "node:path";
 import { instanceEnv, instanceProcesses, killPid } from "../lib/cleanup";
 import { run, runOk } from "../lib/exec";
 import { isRunning } from "../lib/proc-stats";
-import type { Instance, Listed, ListedState, Preparation, ProcSpec, Tool } from "./types";
+import type { Instance, Listed, ListedState, Preparation, ProcSpec, SessionCli, Tool } from "./types";
 
 const STATES: Record<string, ListedState> = {
   running: "running",
@@ -36,7 +36,7 @@ function toml(procs: ProcSpec[]): string {
     .join("\n\n");
 }
 
-class TendInstance implements Instance {
+class TendInstance implements Instance, SessionCli {
   readonly logFormat = "cri" as const;
   private readonly home: string;
   private readonly configDir: string;
@@ -59,6 +59,10 @@ class TendInstance implements Instance {
 
   private cli(args: string[], timeoutMs?: number) {
     return runOk([this.bin, ...args], { env: this.env(), timeoutMs });
+  }
+
+  async run(args: string[]): Promise<number> {
+    return (await this.cli(args)).ms;
   }
 
   async start(procs: ProcSpec[]): Promise<void> {
@@ -112,6 +116,7 @@ export async function prepareTend(bin: string): Promise<Preparation> {
     version,
     startup: { label: "`tend --version`", argv: [bin, "--version"] },
     instance: (dir) => new TendInstance(bin, dir),
+    sessions: (dir) => new TendInstance(bin, dir),
   };
   return { ok: true, tool, notes: [] };
 }

@@ -50,6 +50,14 @@ export interface Instance {
   command?(args: string[]): { argv: string[]; env: Record<string, string> };
 }
 
+/** tend's own session commands (`bg`, `wait --exit`, `kill`), which no other tool has a match for. */
+export interface SessionCli {
+  /** Runs `tend ARGS` against the instance's private home and resolves with the wall time (ms). */
+  run(args: string[]): Promise<number>;
+  /** Ends the supervisor and everything it started, whatever state it is in. */
+  cleanup(): Promise<void>;
+}
+
 export interface Tool {
   id: ToolId;
   /** What the tool's version is, once it is ready. */
@@ -57,6 +65,7 @@ export interface Tool {
   /** Its runtime started to do nothing: the floor under every command of the tool. */
   startup: { label: string; argv: string[] };
   instance(dir: string): Instance;
+  sessions?(dir: string): SessionCli;
 }
 
 export type Preparation = { ok: true; tool: Tool; notes: string[] } | { ok: false; why: string; notes: string[] };
