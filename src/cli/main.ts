@@ -49,7 +49,7 @@ function helpRequested(args: string[]): boolean {
  * stderr, whatever a command prints through it.
  */
 async function jsonOnStdout(): Promise<void> {
-  const { consola } = await import("consola");
+  const { consola } = await import("./consola");
   consola.options.stdout = process.stderr;
 }
 

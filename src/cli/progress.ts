@@ -1,4 +1,4 @@
-import { consola } from "consola";
+import { consola } from "./consola";
 import { formatDuration } from "../core/duration";
 import { describeProbe, type ProbeSpec } from "../core/probe-spec";
 import type { ProcessRecord } from "../core/process-status";

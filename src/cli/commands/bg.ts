@@ -1,6 +1,6 @@
 import path from "node:path";
 import { defineCommand } from "citty";
-import { consola } from "consola";
+import { consola } from "../consola";
 import { UsageError } from "../../core/errors";
 import { nameProblem } from "../../core/names";
 import { defaultsFor } from "../../core/process-spec";

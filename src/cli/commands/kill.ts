@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { consola } from "consola";
+import { consola } from "../consola";
 import { UsageError } from "../../core/errors";
 import { tendClient, type KillOutcome } from "../../client/tend-client";
 import { durationOption, jsonArg, printJson, signalOption } from "./_shared";

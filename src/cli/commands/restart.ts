@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { consola } from "consola";
+import { consola } from "../consola";
 import { requireKnown, UsageError } from "../../core/errors";
 import { tendClient } from "../../client/tend-client";
 

@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
 import { defineCommand } from "citty";
-import { consola } from "consola";
+import { consola } from "../consola";
 import { UsageError } from "../../core/errors";
 import { describeProbe, PROBE_DEFAULTS } from "../../core/probe-spec";
 import { probeFromFlags } from "../../core/probe-flags";

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { defineCommand } from "citty";
-import { consola } from "consola";
+import { consola } from "../consola";
 import { UsageError } from "../../core/errors";
 import { parseExitWith } from "../../core/exit-with";
 import { nameFromCommand } from "../../core/names";

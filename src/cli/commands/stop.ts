@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { consola } from "consola";
+import { consola } from "../consola";
 import { tendClient } from "../../client/tend-client";
 import { jsonArg, printJson } from "./_shared";
 

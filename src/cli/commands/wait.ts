@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { consola } from "consola";
+import { consola } from "../consola";
 import { formatDuration } from "../../core/duration";
 import { TendError, UsageError } from "../../core/errors";
 import { PROBE_DEFAULTS, type ProbeSpec } from "../../core/probe-spec";
