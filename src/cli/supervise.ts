@@ -6,7 +6,8 @@ import { isSettled, type ProcessRecord } from "../core/process-status";
 import { describeExit } from "../core/restart-policy";
 import { shellExitCode } from "../client/exit-code";
 import type { SupervisorInfo } from "../core/supervisor-info";
-import { runSupervisor } from "../supervisor/run";
+import { TendError } from "../core/errors";
+import { runSupervisor, type SupervisorHandle } from "../supervisor/run";
 import { SupervisorLog } from "../supervisor/supervisor-log";
 import { LinePrinter } from "./line-printer";
 import { onReaderGone } from "./reader-gone";
@@ -44,6 +45,7 @@ export async function supervise(argv: string[]): Promise<number> {
       name: { type: "string" },
       capacity: { type: "string" },
       "spawn-mode": { type: "string" },
+      "start-signal-fd": { type: "string" },
     },
   });
   if (!values.home || !values.dir || (values.mode !== "start" && values.mode !== "on-demand")) {
@@ -53,17 +55,27 @@ export async function supervise(argv: string[]): Promise<number> {
   const out = new SupervisorLog(values.home);
   const log = (name: string | null, message: string, level: string) =>
     out.write(`${new Date().toISOString()} ${level.padEnd(5)} ${name ? `${name}: ` : ""}${message}\n`);
-  const handle = await runSupervisor({
-    home: values.home,
-    dir: values.dir,
-    name: values.name ?? null,
-    mode: values.mode,
-    detached: true,
-    capacity: Number(values.capacity ?? 0),
-    spawnMode: values["spawn-mode"] === "worktree" ? "worktree" : "same-dir",
-    lingerMs: lingerFromEnv(),
-    events: { notice: log },
-  });
+  let handle: SupervisorHandle;
+  try {
+    handle = await runSupervisor({
+      home: values.home,
+      dir: values.dir,
+      name: values.name ?? null,
+      mode: values.mode,
+      detached: true,
+      capacity: Number(values.capacity ?? 0),
+      spawnMode: values["spawn-mode"] === "worktree" ? "worktree" : "same-dir",
+      lingerMs: lingerFromEnv(),
+      startSignalFd: values["start-signal-fd"] ? Number(values["start-signal-fd"]) : undefined,
+      events: { notice: log },
+    });
+  } catch (error) {
+    // The launcher shows the last lines of this log: the reason comes last, after a bug's stack.
+    const known = error instanceof TendError;
+    if (!known && error instanceof Error && error.stack) out.write(`${error.stack}\n`);
+    log(null, `could not start: ${known ? `${error.message}${error.hint ? ` (${error.hint})` : ""}` : String(error)}`, "error");
+    return 1;
+  }
   log(null, `supervisor started, pid ${process.pid}`, "info");
   await handle.done;
   return 0;

@@ -1,14 +1,15 @@
 import { closeSync, readFileSync } from "node:fs";
-import type { StatusBody } from "../core/api-types";
 import { TendError, worktreeNeedsRepository } from "../core/errors";
 import type { SupervisorInfo } from "../core/supervisor-info";
 import { repoRoot } from "../platform/git-worktree";
 import { checkSocketPath, openForAppending } from "../platform/home-trust";
 import { ensureHome, type HomeLayout } from "../platform/paths";
+import { awaitStartSignal } from "../platform/start-signal";
 import { readSupervisorState } from "../platform/supervisor-file";
-import { ApiClient } from "./api-client";
 
 const START_TIMEOUT_MS = 10_000;
+/** The supervisor's descriptor of the start signal: the first one past stdio. */
+const SIGNAL_FD = 3;
 
 /** How to run this same tend again: the binary itself when compiled, `bun src/cli.ts` from source. */
 export function selfCommand(): string[] {
@@ -34,14 +35,14 @@ export interface LaunchOptions {
 
 /**
  * Starts a detached supervisor (its own session; stdio to `supervisor.log`) and returns once
- * it answers on its socket. If another invocation started one meanwhile, that one is used.
+ * it says it answers on its socket. If another invocation started one meanwhile, that one is used.
  */
 export async function launchSupervisor(paths: HomeLayout, opts: LaunchOptions): Promise<SupervisorInfo> {
   // The supervisor would refuse it too, but only in its log.
   if (opts.spawnMode === "worktree" && !repoRoot(opts.dir)) {
     throw worktreeNeedsRepository(opts.dir);
   }
-  const argv = [...selfCommand(), "__supervise", "--home", paths.home, "--dir", opts.dir, "--mode", opts.mode];
+  const argv = [...selfCommand(), "__supervise", "--home", paths.home, "--dir", opts.dir, "--mode", opts.mode, "--start-signal-fd", String(SIGNAL_FD)];
   if (opts.name) argv.push("--name", opts.name);
   if (opts.capacity) argv.push("--capacity", String(opts.capacity));
   if (opts.spawnMode) argv.push("--spawn-mode", opts.spawnMode);
@@ -53,35 +54,22 @@ export async function launchSupervisor(paths: HomeLayout, opts: LaunchOptions): 
     cmd: argv,
     cwd: opts.dir,
     env: { ...process.env, TEND_HOME: paths.home },
-    stdio: ["ignore", logFd, logFd],
+    stdio: ["ignore", logFd, logFd, "pipe"],
     detached: true,
   });
   closeSync(logFd);
   child.unref();
-  let exited = false;
-  void child.exited.then(() => {
-    exited = true;
-  });
-
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    const state = readSupervisorState(paths);
-    if (state.kind === "running") {
-      try {
-        await new ApiClient(state.info).get<StatusBody>("/v1/status");
-        return state.info;
-      } catch {
-        // Listening is the last step of start-up; try again shortly.
-      }
-    } else if (exited) {
-      const tail = lastLines(paths.supervisorLog, 5);
-      throw new TendError(
-        `the supervisor exited during start-up${tail ? `:\n${tail}` : ""}`,
-        "supervisor_failed",
-        `see ${paths.supervisorLog}`,
-      );
-    }
-    await Bun.sleep(20);
+  const signal = await awaitStartSignal(child.stdio[SIGNAL_FD]!, START_TIMEOUT_MS);
+  // Ours, or one that another command started first (ours then left, refusing to be a second).
+  const state = readSupervisorState(paths);
+  if (state.kind === "running") return state.info;
+  if (signal === "ended") {
+    const tail = lastLines(paths.supervisorLog, 5);
+    throw new TendError(
+      `the supervisor exited during start-up${tail ? `:\n${tail}` : ""}`,
+      "supervisor_failed",
+      `see ${paths.supervisorLog}`,
+    );
   }
   throw new TendError(`the supervisor did not answer within ${START_TIMEOUT_MS / 1000}s`, "supervisor_failed", `see ${paths.supervisorLog}`);
 }

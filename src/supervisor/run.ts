@@ -7,6 +7,7 @@ import { withLock } from "../platform/lock";
 import { osErrorText } from "../platform/os-error";
 import { ensureHome, folderIdentity, layout } from "../platform/paths";
 import { startReaper } from "../platform/reaper";
+import { signalStarted } from "../platform/start-signal";
 import { processStartTime } from "../platform/proc-identity";
 import { clearSupervisorState, readSupervisorState, writeSupervisorInfo } from "../platform/supervisor-file";
 import { serveApi } from "./api-server";
@@ -22,6 +23,8 @@ export interface RunOptions {
   spawnMode?: SpawnMode;
   /** How long an on-demand supervisor stays once nothing runs, queues or waits to restart. */
   lingerMs?: number;
+  /** Where the launcher waits to hear that the supervisor answers (platform/start-signal.ts). */
+  startSignalFd?: number;
   events?: SupervisorEvents;
 }
 
@@ -212,5 +215,6 @@ export async function runSupervisor(opts: RunOptions): Promise<SupervisorHandle>
   }
 
   checkIdle(Math.max(lingerMs, FIRST_REQUEST_WAIT_MS));
+  if (opts.startSignalFd !== undefined) signalStarted(opts.startSignalFd);
   return { supervisor, info, shutdown, done };
 }
