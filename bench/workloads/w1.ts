@@ -17,6 +17,7 @@ const COLD_TARGET_MS = 40;
 function sessionRows() {
   return {
     cold: metric("tend only: cold `tend bg -- true; tend wait NAME --exit`, no supervisor running (ms)", "ms", "lower"),
+    stop: metric("tend only: `tend stop` right after, the session ended (ms)", "ms", "lower"),
     bg: metric("tend only: `tend bg -- true`, supervisor running (ms)", "ms", "lower"),
     wait: metric("tend only: `tend wait NAME --exit` right after that `bg` (ms)", "ms", "lower"),
     kill: metric("tend only: `tend kill NAME` of a running `sleep` (ms)", "ms", "lower"),
@@ -29,6 +30,7 @@ async function measureSessions(tool: Tool, rows: ReturnType<typeof sessionRows>,
   try {
     const ms = (await cold.run(["bg", "--name", "c", "--", "true"])) + (await cold.run(["wait", "c", "--exit"]));
     addSample(rows.cold, "tend", ms);
+    addSample(rows.stop, "tend", await cold.run(["stop"]));
   } finally {
     await cold.cleanup();
     removeDir(dir);
@@ -117,7 +119,7 @@ export const w1: Workload = {
       checks,
       notes: [
         `${reps} repetitions; in each, every tool's list command runs once per size, tools interleaved. Wall time from spawning the command until it exited, page cache warm (one untimed call first).`,
-        "tend's session rows, in the same repetitions right after tend's list commands: the cold row starts each time in a fresh home, so `bg` launches the on-demand supervisor and `wait --exit` returns the session's exit status; it is the sum of the two commands' wall times. The warm rows run against one supervisor kept alive by a `sleep` session, with new names each repetition.",
+        "tend's session rows, in the same repetitions right after tend's list commands: the cold row starts each time in a fresh home, so `bg` launches the on-demand supervisor and `wait --exit` returns the session's exit status; it is the sum of the two commands' wall times; `tend stop` follows, and returns once the supervisor is gone. The warm rows run against one supervisor kept alive by a `sleep` session, with new names each repetition.",
       ],
     };
   },

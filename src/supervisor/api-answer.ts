@@ -1,5 +1,6 @@
 import type { ApiErrorBody } from "../core/api-types";
 import { httpStatus, isApiErrorCode, TendError } from "../core/errors";
+import { within } from "./within";
 
 /** How the API answers: JSON bodies, errors with their code, and long operations kept alive. */
 
@@ -46,7 +47,7 @@ export async function patient(work: Promise<Answer>, signal: AbortSignal): Promi
     (a) => a,
     (error) => errorAnswer(error),
   );
-  const quick = await Promise.race([outcome, Bun.sleep(PROMPT_MS).then(() => null)]);
+  const quick = await within(outcome, PROMPT_MS);
   if (quick) return json(quick.body, quick.status);
   let keepAlive: ReturnType<typeof setInterval> | undefined;
   const body = new ReadableStream<string>({

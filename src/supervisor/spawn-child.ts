@@ -8,6 +8,7 @@ import { describeUnsignalled, endTree } from "../platform/end-tree";
 import { owned } from "../platform/own-children";
 import type { ChildExit } from "./managed-process";
 import { drainInto, type OutputPump } from "./output-pump";
+import { within } from "./within";
 
 export interface SpawnRequest {
   argv: string[];
@@ -135,7 +136,7 @@ export function spawnChild(req: SpawnRequest, out: { stdout: OutputPump; stderr:
   const finished = (async (): Promise<ChildExit> => {
     await proc.exited;
     const exit = exitOf(proc, cmd !== req.argv);
-    await Promise.race([streams, Bun.sleep(EOF_AFTER_EXIT_MS)]);
+    await within(streams, EOF_AFTER_EXIT_MS);
     // What the child left behind in its group (or that escaped it) ends with it, as systemd
     // does for a unit's control group; otherwise every restart would add to the leftovers.
     const survivors = describeUnsignalled(await endTree({ pgid: pid, marker: req.marker }, req.stopSignal, req.graceMs));
@@ -146,7 +147,7 @@ export function spawnChild(req: SpawnRequest, out: { stdout: OutputPump; stderr:
     }
     // Only a process outside the tree (no marker, another user's) can still hold the output
     // open now; it must not hold the run's end for ever. Its later lines are not ours.
-    if ((await Promise.race([streams.then(() => true), Bun.sleep(HELD_OPEN_MS).then(() => false)])) === false) {
+    if ((await within(streams.then(() => true), HELD_OPEN_MS)) === undefined) {
       out.stderr.push(HELD_OPEN_NOTE);
       for (const d of drains) d.stop();
       out.stdout.end();
