@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import {
   closeSync,
   fchmodSync,
@@ -15,6 +14,7 @@ import {
 } from "node:fs";
 import path from "node:path";
 import { openForReading } from "./home-trust";
+import { randomHex } from "./ids";
 import { isLiveProcess } from "./live-processes";
 
 export type JsonRead<T> =
@@ -30,7 +30,7 @@ export type JsonRead<T> =
  */
 export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600, durable = true): void {
   const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomHex(6)}.tmp`);
   let fd: number | undefined;
   try {
     fd = openSync(tmp, "wx", mode);

@@ -1,6 +1,6 @@
-import { randomBytes } from "node:crypto";
 import { closeSync, fstatSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { openForReading } from "./home-trust";
+import { randomHex } from "./ids";
 import { isSameProcess, processStartTime } from "./proc-identity";
 
 const RETRY_MS = 20;
@@ -119,7 +119,7 @@ function breakStale(lockPath: string, stale: Holder, content: string): boolean {
 // Rename-then-check: what we moved aside is removed only if it is what we judged,
 // otherwise it goes back (without overwriting anything created since).
 function removeIfSame(file: string, expected: Holder): void {
-  const aside = `${file}.stale-${process.pid}-${randomBytes(4).toString("hex")}`;
+  const aside = `${file}.stale-${process.pid}-${randomHex(4)}`;
   try {
     renameSync(file, aside);
   } catch {

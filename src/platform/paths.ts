@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
 import { chmodSync, lstatSync, mkdirSync, readlinkSync, type Stats } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import envPaths from "env-paths";
+import { sha256Hex } from "./ids";
 import { TendError } from "../core/errors";
 import { checkHomeDir, checkInnerDir, checkLinkOnTheWay } from "./home-trust";
 
@@ -127,7 +127,7 @@ export function screenFile(l: HomeLayout, name: string): string {
 function socketPath(home: string, env: NodeJS.ProcessEnv): string {
   const inHome = path.join(home, "tend.sock");
   if (Buffer.byteLength(inHome) <= MAX_SOCKET_PATH_BYTES) return inHome;
-  const digest = createHash("sha256").update(home).digest("hex").slice(0, 8);
+  const digest = sha256Hex(home).slice(0, 8);
   const runtimeDir = env.XDG_RUNTIME_DIR;
   if (runtimeDir && path.isAbsolute(runtimeDir)) {
     const inRuntime = path.join(runtimeDir, `tend-${digest}.sock`);

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { sha256Hex } from "./ids";
 
 /**
  * The variable every process tend starts carries, with a value unique to the run and inherited
@@ -8,7 +8,7 @@ export const MARKER_ENV = "TEND_PROCESS_ID";
 
 /** Identifies one TEND_HOME in process markers without putting a path in every environment. */
 export function homeId(home: string): string {
-  return createHash("sha256").update(home).digest("hex").slice(0, 12);
+  return sha256Hex(home).slice(0, 12);
 }
 
 /** The start of every marker of `home`'s processes: finds them all, whatever record names them. */

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import type { Clock } from "../core/clock";
 import type { StreamName } from "../core/cri";
 import type { NoticeLevel } from "../core/notice";
@@ -8,6 +7,7 @@ import type { ProcessRecord } from "../core/process-status";
 import { isConfined } from "../core/sandbox-settings";
 import { recordedProcessAlive } from "../platform/process-records";
 import { describeUnsignalled, endTree } from "../platform/end-tree";
+import { randomHex } from "../platform/ids";
 import { MARKER_ENV } from "../platform/process-marker";
 import { LogLoss, LogWriter } from "./log-writer";
 import type { ProbeEvents, ProcessDriver, Run } from "./managed-process";
@@ -93,7 +93,7 @@ export class ChildDriver implements ProcessIo {
 
   spawn(restarts: number): Run {
     const spec = this.spec;
-    const marker = `${this.ctx.markerPrefix}${spec.name}/${randomBytes(6).toString("hex")}`;
+    const marker = `${this.ctx.markerPrefix}${spec.name}/${randomHex(6)}`;
     const request: SpawnRequest = {
       argv: spec.command,
       cwd: spec.cwd ?? process.cwd(),
