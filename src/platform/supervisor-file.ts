@@ -43,8 +43,13 @@ export function readSupervisorState(paths: HomeLayout): SupervisorState {
   return { kind: "running", info };
 }
 
+/**
+ * Written without fsync, on every supervisor's way to listening: a power loss also ends the
+ * supervisor, and whatever it leaves of this file — none, the old one, an empty one — reads as
+ * no supervisor, a stale one (by its identity) or a corrupt file set aside and reported.
+ */
 export function writeSupervisorInfo(paths: HomeLayout, info: SupervisorInfo): void {
-  writeFileAtomic(paths.supervisorFile, `${JSON.stringify(info, null, 2)}\n`);
+  writeFileAtomic(paths.supervisorFile, `${JSON.stringify(info, null, 2)}\n`, 0o600, false);
 }
 
 /**
