@@ -1,6 +1,6 @@
 import path from "node:path";
 import { defineCommand } from "citty";
-import { consola } from "../consola";
+import { consola, warmUp } from "../consola";
 import { UsageError } from "../../core/errors";
 import { nameProblem } from "../../core/names";
 import { defaultsFor } from "../../core/process-spec";
@@ -77,6 +77,7 @@ export default defineCommand({
     };
 
     const client = tendClient();
+    if (!args.json) warmUp();
     const created = await client.create([spec], { replace: args.replace === true });
     let record = created.records[0]!;
     const name = record.spec.name;

@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { consola } from "../consola";
+import { consola, warmUp } from "../consola";
 import { UsageError } from "../../core/errors";
 import { tendClient, type KillOutcome } from "../../client/tend-client";
 import { durationOption, jsonArg, printJson, signalOption } from "./_shared";
@@ -25,6 +25,7 @@ export default defineCommand({
     if (!args.all && names.length === 0) throw new UsageError("give one or more names, or --all");
     const signal = signalOption("--signal", args.signal);
     const graceMs = durationOption("--grace", args.grace);
+    if (!args.json) warmUp();
     const { killed, strays, unanswered } = await tendClient().kill(args.all ? "all" : names, { signal, graceMs, keep: args.keep });
     if (args.json) {
       printJson({ killed, strays, unansweredSupervisor: unanswered });

@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { consola } from "../consola";
+import { consola, warmUp } from "../consola";
 import { requireKnown, UsageError } from "../../core/errors";
 import { tendClient } from "../../client/tend-client";
 
@@ -12,6 +12,7 @@ export default defineCommand({
     const names = args._.filter((n) => n !== "--");
     if (names.length === 0) throw new UsageError("give one or more names");
     const client = tendClient();
+    warmUp();
     // All or none: a typo in the last name must not leave the first ones restarted.
     requireKnown(names, (await client.list()).map((r) => r.spec.name));
     for (const name of names) {

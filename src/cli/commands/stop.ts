@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { consola } from "../consola";
+import { consola, warmUp } from "../consola";
 import { tendClient } from "../../client/tend-client";
 import { jsonArg, printJson } from "./_shared";
 
@@ -7,6 +7,7 @@ export default defineCommand({
   meta: { name: "stop", description: "Stop the supervisor and all its processes gracefully, and wait until they are gone" },
   args: { ...jsonArg },
   async run({ args }) {
+    if (!args.json) warmUp();
     const outcome = await tendClient().shutdown();
     if (args.json) {
       const { kind, ...facts } = outcome;

@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { consola } from "../consola";
+import { consola, warmUp } from "../consola";
 import { formatDuration } from "../../core/duration";
 import { TendError, UsageError } from "../../core/errors";
 import { PROBE_DEFAULTS, type ProbeSpec } from "../../core/probe-spec";
@@ -71,6 +71,7 @@ async function waitReady(client: TendClient, name: string, probe: ProbeSpec | nu
  */
 async function waitForExit(client: TendClient, name: string, timeout: string | undefined, json: boolean): Promise<number> {
   const timeoutMs = durationOption("--timeout", timeout) ?? 24 * 3600_000;
+  if (!json) warmUp();
   const answer = await client.wait(name, "exit", timeoutMs);
   if (answer.outcome === "timeout") {
     const reason = `${name} still running after ${timeout}`;
