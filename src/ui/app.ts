@@ -92,7 +92,10 @@ class App {
       view: (v) => {
         this.model.setView(v);
         this.afterChange();
-        if (v.state !== "stopped") this.measure();
+        if (v.state === "stopped") return;
+        this.measure();
+        // A supervisor again: the log it broke off from goes on.
+        if (v.state === "running") this.feed.resume();
       },
       change: (r) => {
         this.model.change(r);
@@ -279,10 +282,14 @@ class App {
 
   private helpFrame(): string[] {
     const { cols, rows } = this.term.size;
-    const lines = [inverse(fit(" tend ui — keys (any key closes this)", cols)), ""];
-    for (const b of BINDINGS) lines.push(fit(`  ${b.keys.padEnd(16)} ${b.what}`, cols));
-    lines.push("", fit("  The command line takes every tend command and flag: :restart web, :kill --all, :logs --failed.", cols));
-    lines.push(fit("  Up and Down go through the commands given before.", cols));
+    const lines = [
+      " tend ui — keys (any key closes this)",
+      "",
+      ...BINDINGS.map((b) => `  ${b.keys.padEnd(16)} ${b.what}`),
+      "",
+      "  The command line takes every tend command and flag: :restart web, :kill --all, :logs --failed.",
+      "  Up and Down go through the commands given before.",
+    ].map((line, i) => (i === 0 ? inverse(fit(line, cols)) : fit(line, cols)));
     return pad(lines, rows, cols).slice(0, rows);
   }
 

@@ -13,12 +13,12 @@ export class Screen {
     this.write("\x1b[2J");
   }
 
-  /** Every row must be exactly as wide as the screen: nothing is erased after it. */
+  /** Rows no wider than the screen; a row is erased before it is written, so a shorter one leaves nothing behind. */
   draw(rows: string[]): void {
     let out = "";
     for (let i = 0; i < rows.length; i++) {
       if (rows[i] === this.last[i]) continue;
-      out += `\x1b[${i + 1};1H${rows[i]}\x1b[0m`;
+      out += `\x1b[${i + 1};1H\x1b[2K${rows[i]}\x1b[0m`;
     }
     this.last = rows;
     // Synchronized output: terminals that know it show the frame at once, the rest ignore it.

@@ -141,3 +141,53 @@ test("without a terminal tend ui refuses in one line, with exit code 2", async (
   expect(run.stderr.trim().split("\n")).toHaveLength(1);
   expect(run.stderr).toContain("tend ui needs a terminal");
 });
+
+test("a supervisor killed outright is reported as lost, and the next one is followed by itself", async () => {
+  await bg("--name", "web", ...sleeper);
+  const s = await ui();
+  await tmux.until(s, (rows) => rowOf(rows, "web")?.includes("running") === true);
+  const status = JSON.parse((await tend(["ps", "--json"], { env: t.env })).stdout);
+  process.kill(status.supervisor.pid, "SIGKILL");
+  await tmux.until(s, "the supervisor was lost — S starts one again");
+  // Any command that starts a supervisor will do: the UI finds it without a key.
+  await bg("--name", "later", ...sleeper);
+  await tmux.until(s, (rows) => /supervisor \d+ up/.test(rows[0] ?? "") && rowOf(rows, "later")?.includes("running") === true);
+}, 30_000);
+
+test("NO_COLOR leaves colours out; the selected row is still shown in reverse video", async () => {
+  await bg("--name", "web", ...sleeper);
+  for (const noColor of [false, true]) {
+    const s = tmux.start([requireBinary(), "ui"], { TEND_HOME: t.home, ...(noColor ? { NO_COLOR: "1" } : {}) });
+    await tmux.until(s, (rows) => rowOf(rows, "web")?.includes("running") === true);
+    const ansi = tmux.screen(s, { escapes: true }).join("\n");
+    // SGR colours: 30–37, 90–97 (foreground), as the state column uses.
+    expect(/\x1b\[(?:[0-9;]*;)?(?:3[0-7]|9[0-7])m/.test(ansi)).toBe(!noColor);
+    expect(ansi).toContain("\x1b[7m");
+    tmux.kill(s);
+  }
+}, 20_000);
+
+test("p opens the whole log in $PAGER and comes back; / finds a line in the log pane", async () => {
+  await bg("--name", "talker", "--", "sh", "-c", 'for i in $(seq 1 300); do echo "line $i of the talk"; done; exec sleep 60');
+  const paged = path.join(t.home, "paged.txt");
+  const s = tmux.start([requireBinary(), "ui"], { TEND_HOME: t.home, PAGER: `cat > ${paged}` });
+  await tmux.until(s, "line 300 of the talk");
+  tmux.keys(s, ["p"]);
+  await waitFor("the pager's input", () => {
+    try {
+      return readFileSync(paged, "utf8").includes("line 300 of the talk\n");
+    } catch {
+      return false;
+    }
+  });
+  expect(readFileSync(paged, "utf8").split("\n").filter(Boolean)).toHaveLength(300);
+  await tmux.until(s, (rows) => rows[0]?.includes("supervisor") === true && rows.some((r) => r.startsWith("line 300 of the talk")));
+
+  tmux.keys(s, ["/"]);
+  tmux.keys(s, ["line 42 of"], { literal: true });
+  tmux.keys(s, ["Enter"]);
+  // The match is the pane's first line, the search named in its title.
+  const found = await tmux.until(s, (rows) => rows.some((r) => r.includes("/line 42 of")));
+  const title = found.findIndex((r) => r.includes("/line 42 of"));
+  expect(found[title + 1]).toBe("line 42 of the talk");
+}, 20_000);

@@ -40,9 +40,9 @@ export function useTmux() {
     keys(name: string, keys: string[], opts: { literal?: boolean; repeat?: number } = {}) {
       run("send-keys", "-t", name, ...(opts.literal ? ["-l"] : []), ...(opts.repeat ? ["-N", String(opts.repeat)] : []), ...keys);
     },
-    /** The screen as tmux shows it: one line per row, trailing spaces trimmed. */
-    screen(name: string): string[] {
-      return run("capture-pane", "-p", "-t", name).replace(/\n$/, "").split("\n");
+    /** The screen as tmux shows it: one line per row, trailing spaces trimmed; with `escapes`, its colours and attributes as SGR. */
+    screen(name: string, opts: { escapes?: boolean } = {}): string[] {
+      return run("capture-pane", "-p", ...(opts.escapes ? ["-e"] : []), "-t", name).replace(/\n$/, "").split("\n");
     },
     /** Waits until the screen shows `text` (or passes `test`), and returns it. */
     async until(name: string, what: string | ((screen: string[]) => boolean), timeoutMs = 5000): Promise<string[]> {
