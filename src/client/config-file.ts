@@ -62,6 +62,7 @@ export function loadConfig(file: string, choices: LoadChoices = {}): LoadedConfi
   const specs = planRun(parsed.specs, { ...choices, dotenv, inherited: process.env, project }).map((spec) => ({
     ...spec,
     cwd: path.resolve(base, spec.cwd ?? "."),
+    ...(spec.source ? { source: { ...spec.source, file: path.resolve(spec.source.file) } } : {}),
   }));
   return { file, project, specs };
 }

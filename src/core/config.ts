@@ -111,7 +111,7 @@ function parseProcfile(text: string, file: string): ProcessSpec[] {
       throw new ConfigError(`defined twice (first on line ${first})`, { file, line, process: name });
     }
     seenOnLine.set(name, line);
-    specs.push({ name, command: ["sh", "-c", command], shell: true, ...defaultsFor("worker") });
+    specs.push({ name, command: ["sh", "-c", command], shell: true, ...defaultsFor("worker"), source: { file, line } });
   }
   if (specs.length === 0) {
     throw new ConfigError('no processes defined; expected lines of the form "name: command"', { file });
@@ -164,7 +164,9 @@ class TreeReader {
     const result = v.safeParse(configFileSchema(EXAMPLE[this.format]), root, { abortEarly: false });
     if (!result.success) throw this.errorFor(chooseIssue(result.issues));
     this.checkDependencies(result.output.specs);
-    return result.output;
+    // Where each process is defined, for `tend ui` to say.
+    const specs = result.output.specs.map((spec) => ({ ...spec, source: { file: this.file, line: locate(this.keyEntries(), ["processes", spec.name]) ?? null } }));
+    return { ...result.output, specs };
   }
 
   private parseDocument(): unknown {

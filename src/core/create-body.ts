@@ -111,6 +111,7 @@ export const Spec = object(
     origin: oneOf(["worker", "session"]),
     ready: v.optional(Probe),
     dependsOn: v.optional(tableOnly(v.record(ProcessName, DependencyCondition, expected("a table of name: condition")))),
+    source: v.optional(object({ file: nonEmptyString("a file path"), line: v.nullable(wholeNumber(1)) }, "the config file and line")),
   },
   "a process spec",
 ) satisfies v.GenericSchema<unknown, NewProcessSpec>;

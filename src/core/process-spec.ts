@@ -31,6 +31,13 @@ export interface ProcessSpec {
   ready?: ProbeSpec;
   /** What each named process must have reached before this one starts. */
   dependsOn?: Record<string, DependencyCondition>;
+  /** The config file it was defined in, and the line of its definition when known (workers only). */
+  source?: ConfigSource;
+}
+
+export interface ConfigSource {
+  file: string;
+  line: number | null;
 }
 
 /** The signals a process may be asked to stop with, by their full names. */

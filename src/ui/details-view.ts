@@ -29,7 +29,8 @@ export function detailLines(r: ProcessRecord, usage: ProcessUsage | undefined, n
   add("name", `${spec.name}${projectOf(r) ? `  (project ${projectOf(r)})` : ""}`);
   add("command", spec.shell && spec.command[0] === "sh" && spec.command[1] === "-c" ? `sh -c ${shellWord(spec.command[2] ?? "")}` : spec.command.map(shellWord).join(" "));
   add("cwd", spec.cwd ?? "(the supervisor's)");
-  add("origin", spec.origin === "worker" ? "worker (from a config file; which file and line is not recorded)" : "session (tend bg)");
+  const source = spec.source ? `${spec.source.file}${spec.source.line === null ? "" : `:${spec.source.line}`}` : null;
+  add("origin", spec.origin === "worker" ? `worker, from ${source ?? "a config file (which one is not recorded)"}` : "session (tend bg)");
   add("env", Object.keys(spec.env).sort().join(" ") || "(only what it inherited)");
   add("state", [status.state, status.pid !== null ? `pid ${status.pid}, up ${uptime(r, now)}` : "", detail(r, now)].filter(Boolean).join("; "));
   add(

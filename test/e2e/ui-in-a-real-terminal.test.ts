@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { useTendHome, waitFor } from "../helpers/home";
 import { requireBinary, sessionsIn, tend } from "../helpers/tend-cli";
@@ -190,4 +190,20 @@ test("p opens the whole log in $PAGER and comes back; / finds a line in the log 
   const found = await tmux.until(s, (rows) => rows.some((r) => r.includes("/line 42 of")));
   const title = found.findIndex((r) => r.includes("/line 42 of"));
   expect(found[title + 1]).toBe("line 42 of the talk");
+}, 20_000);
+
+test("the details say what runs, and for a worker the config file and line it comes from", async () => {
+  const dir = path.join(t.home, "app");
+  mkdirSync(dir);
+  writeFileSync(path.join(dir, "tend.toml"), '# the app\n[processes.web]\ncommand = "sleep 60"\nenv = { GREETING = "hi" }\n');
+  expect((await tend(["start", "-d", "--dir", dir], { env: t.env })).code).toBe(0);
+  const s = await ui();
+  await tmux.until(s, (rows) => rowOf(rows, "web")?.includes("running") === true);
+  tmux.keys(s, ["Enter"]);
+  const details = await tmux.until(s, "details: web");
+  const text = details.join("\n");
+  expect(text).toContain(`worker, from ${path.join(dir, "tend.toml")}:2`);
+  expect(text).toMatch(/command\s+sh -c 'sleep 60'/);
+  expect(text).toMatch(/env\s+.*GREETING/);
+  expect(text).toMatch(/restart\s+always; backoff 2s/);
 }, 20_000);

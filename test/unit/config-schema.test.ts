@@ -10,7 +10,8 @@ import { DEFAULT_PROBE_HOST, PROBE_DEFAULTS } from "../../src/core/probe-spec";
 import { WORKER_DEFAULTS } from "../../src/core/process-spec";
 
 /** The processes of a config, without its project. */
-const specsOf = (...args: Parameters<typeof parseConfig>) => parseConfig(...args).specs;
+/** The specs without where each was defined (tested on its own: "… the file and line …"). */
+const specsOf = (...args: Parameters<typeof parseConfig>) => parseConfig(...args).specs.map(({ source: _, ...spec }) => spec);
 
 type Json = any;
 

@@ -11,7 +11,8 @@ import { TendError } from "../../src/core/errors";
 import { type ProcessSpec, SESSION_DEFAULTS, WORKER_DEFAULTS } from "../../src/core/process-spec";
 
 /** The processes of a config, without its project. */
-const specsOf = (...args: Parameters<typeof parseConfig>) => parseConfig(...args).specs;
+/** The specs without where each was defined (tested on its own: "… the file and line …"). */
+const specsOf = (...args: Parameters<typeof parseConfig>) => parseConfig(...args).specs.map(({ source: _, ...spec }) => spec);
 
 function configError(text: string, format: ConfigFormat, file = defaultFile(format)): ConfigError {
   try {
@@ -188,6 +189,23 @@ describe("valid files", () => {
     ];
     for (const [format, text] of sources) {
       expect(specsOf(text, format, defaultFile(format))).toEqual(expected);
+    }
+  });
+
+  test("every process knows the file and the line it is defined on", () => {
+    const sources: [ConfigFormat, string, string][] = [
+      ["toml", "tend.toml", '# two\n[processes.web]\ncommand = "a"\n\n[processes.worker]\ncommand = "b"\n'],
+      ["yaml", "tend.yaml", "# two\nprocesses:\n  web:\n    command: a\n\n  worker:\n    command: b\n"],
+      ["json", "tend.json", '{"processes": {\n  "web": {"command": "a"},\n\n  "worker": {"command": "b"}}}'],
+      ["procfile", "Procfile", "# two\nweb: a\n\nworker: b\n"],
+    ];
+    const lines: Record<ConfigFormat, [number, number]> = { toml: [2, 5], yaml: [3, 6], json: [2, 4], procfile: [2, 4] };
+    for (const [format, file, text] of sources) {
+      const [web, worker] = parseConfig(text, format, file).specs;
+      expect([web?.source, worker?.source]).toEqual([
+        { file, line: lines[format][0] },
+        { file, line: lines[format][1] },
+      ]);
     }
   });
 
