@@ -7,9 +7,16 @@ const SGR = /\x1b\[[0-9;]*m/g;
 // Anything else a process may print that would move the cursor or change the terminal.
 const CONTROL = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f]/g;
 
-/** A log line as it may be drawn: tabs as spaces, no escapes or control characters. */
+/**
+ * Characters kept of a line: more than any screen is wide, so a 1 MiB line costs the UI (and
+ * every frame that measures it) no more than a short one; `p` shows a log whole.
+ */
+const KEPT_CHARS = 4096;
+
+/** A line of output as it may be drawn: tabs as spaces, no escapes or control characters, not endless. */
 export function printable(line: string): string {
-  return line.replace(/\t/g, "    ").replace(CONTROL, "");
+  const kept = line.length > KEPT_CHARS ? line.slice(0, KEPT_CHARS) : line;
+  return kept.replace(/\t/g, "    ").replace(CONTROL, "");
 }
 
 export function width(text: string): number {

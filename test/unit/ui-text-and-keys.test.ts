@@ -14,6 +14,8 @@ test("rows are cut and padded to the screen's width in columns, colours and wide
 
 test("a log line cannot move the cursor or change the terminal", () => {
   expect(printable("a\tb\x1b[2J\x1b]0;title\x07c\x07\rd")).toBe("a    bcd");
+  // Nor cost every frame its whole length: a line of a megabyte keeps what a screen can show.
+  expect(printable("x".repeat(1_000_000)).length).toBe(4096);
 });
 
 test("keys come out by name, several in one read, sequences the UI does not use dropped", () => {
