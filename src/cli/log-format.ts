@@ -1,5 +1,6 @@
 import type { LogEntry } from "../client/logs";
 import { parseTimestamp } from "../core/cri";
+import { splitName } from "../core/names";
 import { dim } from "./colors";
 import { NamePrefix } from "./name-prefix";
 
@@ -18,7 +19,7 @@ export function logFormatter(names: string[], look: LogLook): (e: LogEntry) => s
   if (look.json) {
     return (e) => {
       const time = Number((parseTimestamp(e.ts) ?? 0n) / 1_000_000n);
-      return `${JSON.stringify({ name: e.name, time, ts: e.ts, stream: e.stream, text: e.text, ...(e.partial ? { partial: true } : {}) })}\n`;
+      return `${JSON.stringify({ ...splitName(e.name), time, ts: e.ts, stream: e.stream, text: e.text, ...(e.partial ? { partial: true } : {}) })}\n`;
     };
   }
   const prefix = new NamePrefix(names, look.color);

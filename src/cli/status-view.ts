@@ -1,5 +1,6 @@
 import type { SupervisorView } from "../client/tend-client";
 import { formatDuration } from "../core/duration";
+import { splitName } from "../core/names";
 import type { ProcessRecord } from "../core/process-status";
 import { describeSandbox } from "../core/sandbox-settings";
 import { formatBytes, formatPercent, type ProcessUsage } from "../core/usage";
@@ -66,27 +67,47 @@ export function renderStatus(view: SupervisorView, usage: UsageByPid, now: numbe
     if (view.state === "unresponsive") lines.push(`  ${view.error}`);
   }
   if (view.processes.length > 0) {
+    // Grouped by project (those of none first), each process by its name within the project.
+    const groups = groupByProject(view.processes);
     const rows = [["NAME", "STATE", "PID", "RESTARTS", "UPTIME", "CPU", "MEM", "INFO"]];
-    for (const r of view.processes) {
-      const s = r.status;
-      const up = s.pid !== null && s.startedAt !== null ? formatDuration(now - s.startedAt) : "-";
-      const u = s.pid === null ? undefined : usage.get(s.pid);
-      rows.push([
-        r.spec.name,
-        paint(s.state, STATE_COLOR[s.state] ?? 39, color),
-        s.pid === null ? "-" : String(s.pid),
-        String(s.restarts),
-        up,
-        u ? formatPercent(u.cpuPercent) : "-",
-        u ? formatBytes(u.memoryBytes) : "-",
-        detail(r, now),
-      ]);
+    for (const [, records] of groups) {
+      for (const r of records) {
+        const s = r.status;
+        const up = s.pid !== null && s.startedAt !== null ? formatDuration(now - s.startedAt) : "-";
+        const u = s.pid === null ? undefined : usage.get(s.pid);
+        rows.push([
+          splitName(r.spec.name).name,
+          paint(s.state, STATE_COLOR[s.state] ?? 39, color),
+          s.pid === null ? "-" : String(s.pid),
+          String(s.restarts),
+          up,
+          u ? formatPercent(u.cpuPercent) : "-",
+          u ? formatBytes(u.memoryBytes) : "-",
+          detail(r, now),
+        ]);
+      }
     }
-    lines.push("", table(rows, color));
+    const [header, ...body] = table(rows, color).split("\n");
+    lines.push("", header!);
+    const titled = groups.size > 1 || !groups.has(null);
+    for (const [project, records] of groups) {
+      if (titled) lines.push(paint(project === null ? "(no project)" : `${project}  ${dim(records[0]!.spec.project?.dir ?? "", color)}`, 1, color));
+      lines.push(...body.splice(0, records.length));
+    }
   } else if (view.state === "running") {
     lines.push("no processes");
   }
   return `${lines.join("\n")}\n`;
+}
+
+function groupByProject(records: readonly ProcessRecord[]): Map<string | null, ProcessRecord[]> {
+  const groups = new Map<string | null, ProcessRecord[]>();
+  const sorted = [...records].sort((a, b) => (a.spec.project?.name ?? "").localeCompare(b.spec.project?.name ?? "") || a.spec.name.localeCompare(b.spec.name));
+  for (const r of sorted) {
+    const key = r.spec.project?.name ?? null;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return groups;
 }
 
 /** The documented `status --json` shape (docs/json.md). */
@@ -99,6 +120,8 @@ export function statusJson(view: SupervisorView, usage: UsageByPid, now: number)
     supervisor,
     processes: view.processes.map((r) => ({
       ...r.status,
+      // The name within its project: `project` says which, and the two address it.
+      name: splitName(r.spec.name).name,
       command: r.spec.command,
       cwd: r.spec.cwd ?? null,
       restartPolicy: r.spec.restart.mode,

@@ -104,6 +104,7 @@ export async function superviseInForeground(opts: ForegroundOptions): Promise<nu
   const { specs, exitWith } = opts;
   const printer = new LinePrinter(specs.map((s) => s.name), { timestamps: opts.timestamps });
   const records = new Map<string, ProcessRecord>();
+  const mine = new Set(specs.map((s) => s.name));
   let endedByItself = false;
   let stackEnd: number | null = null;
   const handle = await runSupervisor({
@@ -115,9 +116,11 @@ export async function superviseInForeground(opts: ForegroundOptions): Promise<nu
     capacity: opts.capacity,
     spawnMode: opts.spawnMode,
     events: {
-      chunk: (name, stream, bytes) => printer.chunk(name, stream, bytes),
-      notice: (name, message, level) => printer.notice(name, message, level),
+      // Processes another project's `tend start` handed to this supervisor are theirs to show.
+      chunk: (name, stream, bytes) => mine.has(name) && printer.chunk(name, stream, bytes),
+      notice: (name, message, level) => (name === null || mine.has(name)) && printer.notice(name, message, level),
       change: (record) => {
+        if (!mine.has(record.spec.name)) return;
         records.set(record.spec.name, record);
         const ending = exitWith && stackEnd === null ? stackEndsWith(exitWith, record) : null;
         if (ending) {

@@ -33,6 +33,12 @@ export function notAnswering(pid: number, waitedMs: number): TendError {
 }
 
 /**
+ * Supervisors (by pid) that gave no answer in time to this process: a command that asks again
+ * is told at once, so it waits out the timeout once, whatever it asks after.
+ */
+const unanswered = new Map<number, TendError>();
+
+/**
  * HTTP/1.1 + JSON over the supervisor's unix socket: the one place requests are sent. API
  * errors come back as TendErrors with their code.
  */
@@ -74,6 +80,8 @@ export class ApiClient {
   }
 
   private async send(method: string, path: string, body: unknown, signal: AbortSignal | undefined): Promise<Response> {
+    const silent = unanswered.get(this.supervisor.pid);
+    if (silent) throw silent;
     checkOwnSocket(this.supervisor.socket);
     // The timeout covers the connection and the answer's first byte, not a stream's length.
     const timeoutMs = answerTimeoutMs();
@@ -91,7 +99,11 @@ export class ApiClient {
       });
     } catch (error) {
       if (signal?.aborted) throw error;
-      if (abort.signal.aborted) throw notAnswering(this.supervisor.pid, timeoutMs);
+      if (abort.signal.aborted) {
+        const error = notAnswering(this.supervisor.pid, timeoutMs);
+        unanswered.set(this.supervisor.pid, error);
+        throw error;
+      }
       throw new TendError(
         `cannot reach the supervisor (pid ${this.supervisor.pid}) at ${this.supervisor.socket}: ${(error as Error).message}`,
         "unreachable",

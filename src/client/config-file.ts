@@ -1,9 +1,11 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { CONFIG_FILE_NAMES, ConfigError, formatForFile, parseConfig } from "../core/config";
+import { ConfigError, formatForFile, parseConfig } from "../core/config";
 import { UsageError } from "../core/errors";
 import type { ProcessSpec } from "../core/process-spec";
-import { type RunChoices, planRun } from "../core/run-plan";
+import { projectFromFolder } from "../core/names";
+import { type RunChoices, placeInProject, planRun } from "../core/run-plan";
+import { findConfig } from "./config-location";
 import { readEnvFile } from "./env-input";
 
 export interface LoadedConfig {
@@ -11,15 +13,6 @@ export interface LoadedConfig {
   /** `project` of the file, else the name of its folder. */
   project: string;
   specs: ProcessSpec[];
-}
-
-/** The first config file found in `dir`, in the documented order, or null. */
-export function findConfig(dir: string): string | null {
-  for (const name of CONFIG_FILE_NAMES) {
-    const candidate = path.join(dir, name);
-    if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
-  }
-  return null;
 }
 
 /** The config file named by --config, else the first one found in --dir. */
@@ -58,11 +51,11 @@ export function loadConfig(file: string, choices: LoadChoices = {}): LoadedConfi
     readEnvFile(path.join(base, ".env"), { optional: true }),
     ...(choices.envFiles ?? []).map((f) => readEnvFile(f)),
   );
-  const project = parsed.project ?? path.basename(base);
-  const specs = planRun(parsed.specs, { ...choices, dotenv, inherited: process.env, project }).map((spec) => ({
+  const project = parsed.project ?? projectFromFolder(path.basename(base));
+  const planned = planRun(parsed.specs, { ...choices, dotenv, inherited: process.env, project }).map((spec) => ({
     ...spec,
     cwd: path.resolve(base, spec.cwd ?? "."),
     ...(spec.source ? { source: { ...spec.source, file: path.resolve(spec.source.file) } } : {}),
   }));
-  return { file, project, specs };
+  return { file, project, specs: placeInProject(planned, { name: project, dir: base }) };
 }

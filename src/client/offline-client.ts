@@ -1,4 +1,4 @@
-import type { CreatedBody, WaitAnswer, WaitFor } from "../core/api-types";
+import type { CreatedBody, ProjectStoppedBody, WaitAnswer, WaitFor } from "../core/api-types";
 import { ATTACH_LAST_LINES } from "../core/attach-protocol";
 import type { NewProcessSpec } from "../core/create-body";
 import { processNotFound, TendError } from "../core/errors";
@@ -98,6 +98,14 @@ export class OfflineClient implements TendClient {
   async shutdown(): Promise<StopOutcome> {
     const cleaned = this.cleanUp();
     return cleaned ? { kind: "cleaned", message: `${cleaned}; nothing to stop` } : { kind: "not-running" };
+  }
+
+  /** With no supervisor nothing of the project runs but what a lost one left: that goes by its records. */
+  async stopProject(project: string): Promise<ProjectStoppedBody> {
+    const mine = this.recordsWithoutSupervisor().processes.filter((r) => r.spec.project?.name === project);
+    const lost = mine.filter((r) => !isSettled(r.status.state)).map((r) => r.spec.name);
+    if (lost.length > 0) await this.kill(lost, { keep: true });
+    return { stopped: mine, supervisorLeaving: false };
   }
 
   private async startOnDemand(): Promise<OnlineClient> {

@@ -1,4 +1,4 @@
-import type { CreatedBody, StatusBody, WaitAnswer, WaitFor } from "../core/api-types";
+import type { CreatedBody, ProjectStoppedBody, StatusBody, WaitAnswer, WaitFor } from "../core/api-types";
 import type { NewProcessSpec } from "../core/create-body";
 import { requireKnown, TendError } from "../core/errors";
 import type { ProcessRecord } from "../core/process-status";
@@ -148,8 +148,13 @@ export class OnlineClient implements TendClient {
    * Asks the supervisor to stop and waits until its process is gone. One that is alive but has
    * no socket any more gets SIGTERM, which it handles the same way.
    */
-  async shutdown(): Promise<StopOutcome> {
+  private async gone(): Promise<void> {
     const { pid, pidStartTime } = this.info;
+    while (isLiveProcess(pid) && pidStartTime !== null && isSameProcess(pid, pidStartTime)) await Bun.sleep(20);
+  }
+
+  async shutdown(): Promise<StopOutcome> {
+    const { pid } = this.info;
     const started = Date.now();
     try {
       await this.api.post("/v1/shutdown");
@@ -157,9 +162,16 @@ export class OnlineClient implements TendClient {
       if (!(error instanceof TendError) || error.code !== "unreachable") throw error;
       process.kill(pid, "SIGTERM");
     }
-    while (isLiveProcess(pid) && pidStartTime !== null && isSameProcess(pid, pidStartTime)) await Bun.sleep(20);
+    await this.gone();
     const after = readSupervisorState(this.paths);
     const left = after.kind === "stale" && after.info.pid === pid ? clearSupervisorState(this.paths, after.info) : null;
     return { kind: "stopped", pid, tookMs: Date.now() - started, left };
+  }
+
+  /** Once the last project is stopped the supervisor leaves: this returns when it is gone. */
+  async stopProject(project: string): Promise<ProjectStoppedBody> {
+    const body = await this.api.post<ProjectStoppedBody>(`/v1/projects/${encodeURIComponent(project)}/stop`);
+    if (body.supervisorLeaving) await this.gone();
+    return body;
   }
 }

@@ -1,11 +1,13 @@
-import type { CreatedBody, WaitAnswer, WaitFor } from "../core/api-types";
+import type { CreatedBody, ProjectStoppedBody, WaitAnswer, WaitFor } from "../core/api-types";
 import type { AttachQuery } from "../core/attach-protocol";
 import type { NewProcessSpec } from "../core/create-body";
+import { TendError } from "../core/errors";
 import type { ProcessRecord } from "../core/process-status";
 import type { ScreenCapture } from "../core/screen-capture";
 import type { SupervisorInfo } from "../core/supervisor-info";
 import { namesWithLogs } from "../platform/log-files";
 import { layout, tendHome } from "../platform/paths";
+import { readProcessRecords } from "../platform/process-records";
 import { readSupervisorState } from "../platform/supervisor-file";
 import { answerTimeoutMs } from "./api-client";
 import type { AttachConnection, AttachHandlers } from "./attach";
@@ -76,6 +78,11 @@ export interface TendClient {
   capture(name: string, scrollback: number): Promise<ScreenCapture>;
   /** Stops the supervisor and everything it holds, and waits until it is gone. */
   shutdown(): Promise<StopOutcome>;
+  /**
+   * Stops one project's processes (workers' records go, sessions' stay); the supervisor
+   * leaves too once nothing of any project is left.
+   */
+  stopProject(project: string): Promise<ProjectStoppedBody>;
 }
 
 /** The client of one TEND_HOME, with what only the home as a whole can answer. */
@@ -89,6 +96,13 @@ export interface TendHome extends TendClient {
   logNames(): Promise<string[]>;
   /** The status now and every change from then on, across supervisors coming and going; returns the close function. */
   watch(handlers: StatusHandlers): () => void;
+  /**
+   * Every record, to read typed names against: the supervisor's, or the files' when none
+   * runs or the one there does not answer.
+   */
+  knownRecords(): Promise<ProcessRecord[]>;
+  /** The full names that have log files on disk. */
+  loggedNames(): string[];
 }
 
 /**
@@ -117,12 +131,22 @@ export function tendClient(home: string = tendHome()): TendHome {
     attach: (name) => current().attach(name),
     capture: (name, scrollback) => current().capture(name, scrollback),
     shutdown: () => current().shutdown(),
+    stopProject: (project) => current().stopProject(project),
     supervisor() {
       const state = readSupervisorState(paths);
       return state.kind === "running" ? state.info : null;
     },
     launch: (opts) => launchSupervisor(paths, opts),
     watch: (handlers) => watchStatus(paths, handlers),
+    async knownRecords() {
+      try {
+        return await current().list();
+      } catch (error) {
+        if (error instanceof TendError && (error.code === "not_answering" || error.code === "unreachable")) return readProcessRecords(paths).records;
+        throw error;
+      }
+    },
+    loggedNames: () => namesWithLogs(paths.logsDir),
     async logNames() {
       const records = await current().list();
       return [...new Set([...records.map((r) => r.spec.name), ...namesWithLogs(paths.logsDir)])].sort();

@@ -20,6 +20,13 @@ export interface CreateBody {
   replace?: boolean;
 }
 
+/** The answer to `POST /v1/projects/:project/stop`. */
+export interface ProjectStoppedBody {
+  stopped: ProcessRecord[];
+  /** Nothing of any project was left, so the supervisor is leaving too. */
+  supervisorLeaving: boolean;
+}
+
 export interface CreatedBody {
   records: ProcessRecord[];
   errors: ApiErrorBody["error"][];

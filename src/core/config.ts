@@ -10,14 +10,6 @@ import { quote } from "./value-schemas";
 
 export type ConfigFormat = TreeFormat | "procfile";
 
-/** Search order when no file is named. */
-export const CONFIG_FILE_NAMES: readonly string[] = Object.freeze([
-  "tend.toml",
-  "tend.yaml",
-  "tend.yml",
-  "tend.json",
-  "Procfile",
-]);
 
 
 export interface ConfigErrorContext {

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { splitName } from "./names";
 import { TendError } from "./errors";
 import type { ProbeCheck, ProbeSpec } from "./probe-spec";
 import type { ProcessSpec } from "./process-spec";
@@ -12,6 +13,7 @@ import {
   LogPattern,
   PermissionMode,
   Port,
+  FullProcessName,
   ProcessName,
   RestartMode,
   ShellCommand,
@@ -80,7 +82,8 @@ const Probe = object(
 
 export const Spec = object(
   {
-    name: v.optional(ProcessName),
+    name: v.optional(FullProcessName),
+    project: v.optional(object({ name: ProcessName, dir: nonEmptyString("the project's folder") }, "the project")),
     command: Argv,
     shell: boolean,
     cwd: v.optional(v.pipe(nonEmptyString("a directory"), v.regex(/^[^\u0000]*$/, "expected a directory without NUL characters"))),
@@ -110,7 +113,7 @@ export const Spec = object(
     log: object({ maxBytes: wholeNumber(LOG_BYTES.min, LOG_BYTES.max), maxFiles: LogFiles }, "the log settings"),
     origin: oneOf(["worker", "session"]),
     ready: v.optional(Probe),
-    dependsOn: v.optional(tableOnly(v.record(ProcessName, DependencyCondition, expected("a table of name: condition")))),
+    dependsOn: v.optional(tableOnly(v.record(FullProcessName, DependencyCondition, expected("a table of name: condition")))),
     source: v.optional(object({ file: nonEmptyString("a file path"), line: v.nullable(wholeNumber(1)) }, "the config file and line")),
   },
   "a process spec",
@@ -127,7 +130,14 @@ const Body = object(
 /** The body, parsed; or a `bad_request` error whose one line names the field at fault. */
 export function parseCreateBody(body: unknown): CreateRequest | TendError {
   const result = v.safeParse(Body, body);
-  if (result.success) return result.output;
+  if (result.success) {
+    // A name says its project; the two must agree, or records and routes would disagree on it.
+    const i = result.output.processes.findIndex((p) => p.name !== undefined && splitName(p.name).project !== (p.project?.name ?? null));
+    if (i === -1) return result.output;
+    const p = result.output.processes[i]!;
+    const want = p.project ? `"${p.project.name}/…", as its project is ${p.project.name}` : "a name without a project, as it has none";
+    return new TendError(`processes[${i}].name: expected ${want}, got "${p.name}"`, "bad_request");
+  }
   const issue = result.issues[0];
   const where = issuePath(issue);
   return new TendError(where === "" ? issue.message : `${where}: ${issue.message}`, "bad_request");

@@ -1,13 +1,17 @@
 import { UsageError } from "./errors";
+import { splitName } from "./names";
 import type { ProcessRecord } from "./process-status";
 
 /** `start --exit-with`: which process's end stops the rest, as foreman and compose do. */
 export type ExitWith = { kind: "first" } | { kind: "name"; name: string };
 
+/** `names` are full names (`shop/web`); the one given may be said within its project (`web`). */
 export function parseExitWith(value: string, names: string[]): ExitWith {
   if (value === "first") return { kind: "first" };
-  if (names.includes(value)) return { kind: "name", name: value };
-  throw new UsageError(`--exit-with ${value}: expected "first" or the name of a process`, names.length ? `processes: ${names.join(", ")}` : undefined);
+  const name = names.find((n) => n === value || splitName(n).name === value);
+  if (name !== undefined) return { kind: "name", name };
+  const local = names.map((n) => splitName(n).name);
+  throw new UsageError(`--exit-with ${value}: expected "first" or the name of a process`, local.length ? `processes: ${local.join(", ")}` : undefined);
 }
 
 /**

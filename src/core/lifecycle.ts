@@ -391,6 +391,7 @@ function reasonOf(life: Life, name: string): string | null {
 export function toStatus(spec: ProcessSpec, life: Life, worktree: string | null): ProcessStatus {
   return {
     name: spec.name,
+    project: spec.project?.name ?? null,
     origin: spec.origin,
     state: stateOf(life),
     reason: reasonOf(life, spec.name),

@@ -4,6 +4,38 @@ export const NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,62}$/;
 const MAX_NAME = 63;
 const MAX_DERIVED = 40;
 
+/**
+ * A process of a project is known by its full name, `project/name` (`shop/web`); one of no
+ * project by its name alone. Names of two projects never clash, and "/" cannot be part of a
+ * name, so the full name says both.
+ */
+export function fullName(project: string | null | undefined, name: string): string {
+  return project ? `${project}/${name}` : name;
+}
+
+/** The project and the name within it of a full name (`web` has no project). */
+export function splitName(full: string): { project: string | null; name: string } {
+  const slash = full.indexOf("/");
+  return slash === -1 ? { project: null, name: full } : { project: full.slice(0, slash), name: full.slice(slash + 1) };
+}
+
+/** Why `full` is not a valid full name (`name` or `project/name`), or null when it is. */
+export function fullNameProblem(full: string): string | null {
+  if (full.indexOf("/") !== full.lastIndexOf("/")) return 'name has more than one "/" (only project/name has one)';
+  const { project, name } = splitName(full);
+  if (project !== null) {
+    const problem = nameProblem(project);
+    if (problem) return `project ${problem}`;
+  }
+  return nameProblem(name);
+}
+
+/** A project name from a folder's name: what the rule allows, the rest turned into "-". */
+export function projectFromFolder(folder: string): string {
+  const cleaned = folder.replace(/[^A-Za-z0-9._-]/g, "-").replace(/^[^A-Za-z0-9_]+/, "").slice(0, MAX_NAME);
+  return cleaned === "" ? "project" : cleaned;
+}
+
 /** Why `name` is not a valid process name, or null when it is. */
 export function nameProblem(name: string): string | null {
   if (name === "") return "name is empty";

@@ -9,8 +9,17 @@ export interface LogSettings {
   maxFiles: number;
 }
 
-export interface ProcessSpec {
+/** The project a process belongs to: its name and its folder (the config's). */
+export interface ProjectRef {
   name: string;
+  dir: string;
+}
+
+export interface ProcessSpec {
+  /** The full name: `project/name` for a process of a project, else the name alone. */
+  name: string;
+  /** Absent for a process of no project (a session started outside any project's folder). */
+  project?: ProjectRef;
   /** argv; a command given as a string becomes ["sh", "-c", cmd] */
   command: string[];
   /** true when the command was given as a string */
@@ -29,7 +38,7 @@ export interface ProcessSpec {
   origin: Origin;
   /** Checked on every run; until it passes the process is "running", not "ready". */
   ready?: ProbeSpec;
-  /** What each named process must have reached before this one starts. */
+  /** What each named process (by full name) must have reached before this one starts. */
   dependsOn?: Record<string, DependencyCondition>;
   /** The config file it was defined in, and the line of its definition when known (workers only). */
   source?: ConfigSource;

@@ -14,7 +14,10 @@ export type ProcessState =
 
 /** What `ps --json` shows for one process and what `processes/<name>.json` keeps after it ends. */
 export interface ProcessStatus {
+  /** The full name: `project/name`, or the name alone for a process of no project. */
   name: string;
+  /** Its project, or null. */
+  project: string | null;
   origin: ProcessSpec["origin"];
   state: ProcessState;
   /** Why the process is in its state, in words (`parked: 5 rapid failures`, `restarting in 2s`). */

@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { Spec } from "./create-body";
 import type { ProcessRecord, ProcessState } from "./process-status";
-import { issuePath, ProcessName } from "./value-schemas";
+import { FullProcessName, issuePath } from "./value-schemas";
 
 const STATES = ["queued", "starting", "running", "ready", "exited", "crashed", "backoff", "parked", "stopping", "stopped"] as const satisfies readonly ProcessState[];
 
@@ -14,7 +14,7 @@ const count = v.nullable(v.number());
  * with a field of the wrong type (`"name": 7`) is not a record, and is set aside like a corrupt one.
  */
 const Record = v.object({
-  spec: v.intersect([Spec, v.object({ name: ProcessName })]),
+  spec: v.intersect([Spec, v.object({ name: FullProcessName })]),
   status: v.object({
     name: v.string(),
     origin: v.picklist(["worker", "session"]),
@@ -34,6 +34,7 @@ const Record = v.object({
     notReady: text,
     logLinesLost: v.optional(v.number()),
     probeError: v.optional(text),
+    project: v.optional(text),
   }),
 });
 

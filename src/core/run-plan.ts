@@ -1,6 +1,7 @@
 import { didYouMean } from "./did-you-mean";
 import { UsageError } from "./errors";
-import type { ProcessSpec } from "./process-spec";
+import { fullName } from "./names";
+import type { ProcessSpec, ProjectRef } from "./process-spec";
 
 /**
  * What `tend start` runs of a config, decided without I/O: which processes (the named ones
@@ -149,4 +150,18 @@ export function planRun(specs: ProcessSpec[], choices: RunChoices): ProcessSpec[
 /** foreman takes a PORT from .env as the base port. */
 function portFrom(text: string | undefined): number | undefined {
   return text !== undefined && /^\d{1,5}$/.test(text) ? Number(text) : undefined;
+}
+
+/**
+ * The specs of a config as processes of its project: each known by its full name
+ * (`shop/web`), its dependencies too, so two projects' `web` never meet.
+ */
+export function placeInProject(specs: ProcessSpec[], project: ProjectRef): ProcessSpec[] {
+  const qualify = (name: string) => fullName(project.name, name);
+  return specs.map((spec) => ({
+    ...spec,
+    name: qualify(spec.name),
+    project,
+    ...(spec.dependsOn ? { dependsOn: Object.fromEntries(Object.entries(spec.dependsOn).map(([dep, condition]) => [qualify(dep), condition])) } : {}),
+  }));
 }

@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { DurationError, SizeError, parseDuration, parseSize } from "./duration";
-import { NAME_PATTERN, nameProblem } from "./names";
+import { fullNameProblem, NAME_PATTERN, nameProblem } from "./names";
 import { httpUrlProblem, patternProblem } from "./probe-spec";
 import { SIGNAL_NAMES } from "./process-spec";
 import { PERMISSION_MODES } from "./sandbox-settings";
@@ -80,6 +80,12 @@ export function tableOnly<S extends v.GenericSchema>(schema: S): S {
 export const ProcessName = v.pipe(
   v.string(expected("a process name as a non-empty string")),
   v.regex(NAME_PATTERN, (issue) => nameProblem(issue.input as string) ?? "invalid name"),
+);
+
+/** A full name, `name` or `project/name`, as the API and the records know processes. */
+export const FullProcessName = v.pipe(
+  v.string(expected("a process name as a non-empty string")),
+  v.check((input) => fullNameProblem(input) === null, (issue) => fullNameProblem(issue.input as string) ?? "invalid name"),
 );
 
 export const Port = wholeNumber(1, MAX_PORT);

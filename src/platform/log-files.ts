@@ -30,34 +30,43 @@ const CHUNK = 256 * 1024;
 const HEADER_MAX = 96;
 const ROTATED = /^(.+)\.log(?:\.(\d+))?$/;
 
-/** Names that have a log file (current or rotated) in `logsDir`. */
+/**
+ * Full names that have a log file (current or rotated) in `logsDir`: `name.log` for processes
+ * of no project, `project/name.log` one folder down (only real folders, never a link).
+ */
 export function namesWithLogs(logsDir: string): string[] {
-  let files: string[] = [];
-  try {
-    files = readdirSync(logsDir);
-  } catch {
-    return [];
-  }
   const names = new Set<string>();
-  for (const f of files) {
-    const m = ROTATED.exec(f);
-    if (m) names.add(m[1]!);
-  }
+  const collect = (dir: string, prefix: string) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const m = e.isFile() ? ROTATED.exec(e.name) : null;
+      if (m) names.add(`${prefix}${m[1]!}`);
+      else if (e.isDirectory() && prefix === "") collect(path.join(dir, e.name), `${e.name}/`);
+    }
+  };
+  collect(logsDir, "");
   return [...names].sort();
 }
 
 /** `<name>.log` and its rotated files, oldest first (`.log.3`, `.log.2`, `.log.1`, `.log`). */
 export function logFilesOf(logsDir: string, name: string): string[] {
+  const dir = path.join(logsDir, path.dirname(name));
+  const base = path.basename(name);
   let files: string[] = [];
   try {
-    files = readdirSync(logsDir);
+    files = readdirSync(dir);
   } catch {
     return [];
   }
   const found: Array<{ file: string; age: number }> = [];
   for (const f of files) {
     const m = ROTATED.exec(f);
-    if (m && m[1] === name) found.push({ file: path.join(logsDir, f), age: m[2] === undefined ? 0 : Number(m[2]) });
+    if (m && m[1] === base) found.push({ file: path.join(dir, f), age: m[2] === undefined ? 0 : Number(m[2]) });
   }
   return found.sort((a, b) => b.age - a.age).map((f) => f.file);
 }

@@ -17,16 +17,29 @@ export function readProcessRecords(paths: HomeLayout): StoredRecords {
   const out: StoredRecords = { records: [], corrupt: [] };
   let names: string[] = [];
   try {
-    names = readdirSync(paths.processesDir).filter((f) => f.endsWith(".json"));
+    names = recordFiles(paths.processesDir);
   } catch {
     return out;
   }
-  for (const file of names.sort()) {
+  for (const file of names) {
     const read = readJsonFile<ProcessRecord>(`${paths.processesDir}/${file}`, (value) => recordProblem(value, file));
     if (read.kind === "ok") out.records.push(read.value);
     else if (read.kind === "corrupt") out.corrupt.push({ file, movedTo: read.movedTo, error: read.error });
   }
   return out;
+}
+
+/** `name.json` of processes of no project, and `project/name.json` one folder down, sorted. */
+function recordFiles(dir: string): string[] {
+  const files: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isFile() && entry.name.endsWith(".json")) files.push(entry.name);
+    // Only real folders: a link planted here is never followed.
+    else if (entry.isDirectory()) {
+      for (const inner of readdirSync(`${dir}/${entry.name}`)) if (inner.endsWith(".json")) files.push(`${entry.name}/${inner}`);
+    }
+  }
+  return files.sort();
 }
 
 export function removeProcessRecord(paths: HomeLayout, name: string): void {

@@ -1,6 +1,6 @@
 import { parseDuration } from "../core/duration";
 import { badRequest } from "../core/errors";
-import { nameProblem } from "../core/names";
+import { fullNameProblem, nameProblem } from "../core/names";
 import { normaliseSignal, SIGNAL_NAMES } from "../core/process-spec";
 
 /** Checks of what a request carries besides its body: path, names, signals, durations. */
@@ -18,9 +18,16 @@ export function checkPath(url: string): void {
   }
 }
 
-/** A process name from the path or the query, held to the one rule for names. */
+/** A project's name from the path, held to the rule for names. */
+export function projectParam(project: string): string {
+  const problem = nameProblem(project);
+  if (problem) throw badRequest(`invalid project name ${JSON.stringify(project)}: ${problem}`);
+  return project;
+}
+
+/** A process's full name (`web`, `shop/web`) from the path or the query, held to the one rule for names. */
 export function nameParam(name: string): string {
-  const problem = nameProblem(name);
+  const problem = fullNameProblem(name);
   if (problem) throw badRequest(`invalid process name ${JSON.stringify(name)}: ${problem}`);
   return name;
 }

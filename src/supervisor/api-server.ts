@@ -1,6 +1,6 @@
 import { chmodSync, rmSync } from "node:fs";
 import type { BunRequest, Server } from "bun";
-import type { CreatedBody, StatusBody } from "../core/api-types";
+import type { CreatedBody, ProjectStoppedBody, StatusBody } from "../core/api-types";
 import { parseCreateBody } from "../core/create-body";
 import { badRequest, TendError } from "../core/errors";
 import type { SupervisorInfo } from "../core/supervisor-info";
@@ -8,7 +8,7 @@ import { errorResponse, json, patient, type Answer } from "./api-answer";
 import { attachRoute, attachWebSocket } from "./api-attach";
 import { eventsResponse } from "./api-events";
 import { logsRoute } from "./api-logs";
-import { checkPath, durationParam, nameParam, signalParam } from "./api-params";
+import { checkPath, durationParam, nameParam, projectParam, signalParam } from "./api-params";
 import { screenRoute } from "./api-screen";
 import { waitRoute } from "./api-wait";
 import type { Supervisor } from "./supervisor";
@@ -17,6 +17,8 @@ export interface ApiHandlers {
   supervisor: Supervisor;
   info: () => SupervisorInfo;
   shutdown: () => void;
+  /** Stops one project's processes; the supervisor leaves too if nothing else is left. */
+  stopProject: (project: string) => Promise<ProjectStoppedBody>;
   /** Told when a request starts and ends, so an idle supervisor never leaves mid-request. */
   activity?: { begin(): void; end(): void };
 }
@@ -116,6 +118,9 @@ function routes(h: ApiHandlers): Routes {
     },
     "/v1/processes/:name/restart": {
       POST: (req) => patient(done(sup.restart(name(req))), req.signal),
+    },
+    "/v1/projects/:project/stop": {
+      POST: (req) => patient(done(h.stopProject(projectParam((req.params as Record<string, string>).project!))), req.signal),
     },
     "/v1/processes/:name/wait": { GET: raw(waitRoute(sup)) },
     "/v1/processes/:name/attach": { GET: raw(attachRoute(sup)) },

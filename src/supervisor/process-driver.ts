@@ -4,6 +4,7 @@ import type { NoticeLevel } from "../core/notice";
 import { notReadyMessage } from "../core/probe-spec";
 import type { ProcessSpec } from "../core/process-spec";
 import type { ProcessRecord } from "../core/process-status";
+import { splitName } from "../core/names";
 import { isConfined } from "../core/sandbox-settings";
 import { recordedProcessAlive } from "../platform/process-records";
 import { describeUnsignalled, endTree } from "../platform/end-tree";
@@ -102,7 +103,8 @@ export class ChildDriver implements ProcessIo {
         ...(spec.tty && !process.env.TERM ? { TERM: TTY_TERM } : {}),
         ...spec.env,
         ...this.ctx.baseEnv,
-        TEND_NAME: spec.name,
+        ...(spec.project ? { TEND_PROJECT: spec.project.name, TEND_DIR: spec.project.dir } : {}),
+        TEND_NAME: splitName(spec.name).name,
         TEND_RESTARTS: String(restarts),
         TEND_SANDBOX: isConfined(spec.sandbox ?? null) ? "1" : "0",
         TEND_PERMISSION_MODE: spec.sandbox?.mode ?? "full",

@@ -135,6 +135,13 @@ export async function runSupervisor(opts: RunOptions): Promise<SupervisorHandle>
           supervisor,
           info: () => info,
           shutdown: () => void shutdown(),
+          async stopProject(project) {
+            const stopped = await supervisor.stopProject(project);
+            // The last project gone, the supervisor goes too; records and logs stay on disk.
+            const supervisorLeaving = !supervisor.busy();
+            if (supervisorLeaving) queueMicrotask(() => void shutdown());
+            return { stopped, supervisorLeaving };
+          },
           activity: {
             begin: () => {
               requestsInFlight += 1;

@@ -6,7 +6,7 @@ import { stopOrder } from "../core/dependencies";
 import { processNotFound, TendError, worktreeNeedsRepository } from "../core/errors";
 import { adoptRecord, isSettledPhase, newLife } from "../core/lifecycle";
 import type { NoticeLevel } from "../core/notice";
-import { nameFromCommand } from "../core/names";
+import { fullName, nameFromCommand, splitName } from "../core/names";
 import type { ProcessSpec } from "../core/process-spec";
 import type { ProcessRecord } from "../core/process-status";
 import { removeAbandonedTemps } from "../platform/atomic-file";
@@ -149,7 +149,7 @@ export class Supervisor {
     const taken = new Set(this.entries.keys());
     const named = new Set<string>();
     const specs: ProcessSpec[] = batch.map((p) => {
-      const name = p.name ?? nameFromCommand(p.command, new Set([...taken, ...named]));
+      const name = p.name ?? derivedName(p, [...taken, ...named]);
       if (named.has(name) || (taken.has(name) && !opts.replace)) {
         throw new TendError(
           `a process named "${name}" already exists`,
@@ -287,6 +287,22 @@ export class Supervisor {
     this.watchers.clear();
   }
 
+  /**
+   * Stops one project's processes, as `shutdown` stops all of them: dependants first; workers'
+   * records go, sessions' stay. Other projects' processes and sessions are left alone.
+   */
+  async stopProject(project: string): Promise<ProcessRecord[]> {
+    const mine = () => this.ours().filter((p) => p.spec.project?.name === project);
+    const at = this.clock.now();
+    for (const proc of mine()) if (proc.phase.kind === "waiting") proc.send({ type: "stop", reason: "never started: its project was stopped", at });
+    for (const wave of stopOrder(mine().map((p) => p.spec))) {
+      await Promise.all(wave.map((name) => this.stop(name).catch(() => {})));
+    }
+    const stopped = mine().map((p) => p.record());
+    for (const proc of mine()) if (proc.spec.origin === "worker") await this.remove(proc.spec.name, {}).catch(() => {});
+    return stopped;
+  }
+
   /** Processes this supervisor runs or may run: all but those lost with an earlier one. */
   private ours(): ManagedProcess[] {
     return [...this.entries.values()].map((e) => e.proc).filter((p) => p.phase.kind !== "lost");
@@ -302,6 +318,10 @@ export class Supervisor {
     // Two requests replacing the same name: the second finds it taken again.
     if (this.entries.has(given.name)) {
       throw new TendError(`a process named "${given.name}" already exists`, "name_taken", "another request just took it");
+    }
+    if (given.project) {
+      ensureInnerDir(path.join(this.paths.processesDir, given.project.name));
+      ensureInnerDir(path.join(this.paths.logsDir, given.project.name));
     }
     const { spec, worktree } = this.placeInWorktree(given);
     const entry = this.entry(spec, newLife(this.clock.now(), spec), worktree);
@@ -467,6 +487,13 @@ export class Supervisor {
       // The notice listener is what failed.
     }
   }
+}
+
+/** A name from the command, unique among the names of its own project. */
+function derivedName(p: NewProcess, taken: string[]): string {
+  const project = p.project?.name ?? null;
+  const inProject = taken.map(splitName).filter((n) => n.project === project).map((n) => n.name);
+  return fullName(project, nameFromCommand(p.command, new Set(inProject)));
 }
 
 function candidate(proc: ManagedProcess): Candidate {

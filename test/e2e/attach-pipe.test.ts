@@ -89,7 +89,7 @@ test("an unknown name, a missing supervisor or a bad detach key is one line and 
   const badKey = await tend(["attach", "api", "--detach-key", "ctrl-["], { env: t.env });
   expect(badKey.code).toBe(2);
   expect(badKey.stderr).toStartWith("tend: detach key ctrl-[ is Escape");
-  const badName = await tend(["attach", "no/such"], { env: t.env });
+  const badName = await tend(["attach", "no/such/name"], { env: t.env });
   expect(badName.code).toBe(2);
   expect(await stateOf("api")).toBe("running");
 }, 15_000);

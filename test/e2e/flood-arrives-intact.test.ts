@@ -3,7 +3,7 @@ import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { firstMismatch, linesFromLog } from "../helpers/flood-log";
 import { useTendHome } from "../helpers/home";
-import { FIXTURES, tend } from "../helpers/tend-cli";
+import { FIXTURES, projectLogs, tend } from "../helpers/tend-cli";
 
 const COUNT = 200_000;
 const t = useTendHome({ timeoutMs: 60_000 });
@@ -27,9 +27,9 @@ test("200,000 lines with some over 64 KiB and no final newline arrive intact, in
     .map((l) => l.slice("flood-lines | ".length));
   expect(firstMismatch(foreground, COUNT)).toBeNull();
 
-  const logs = readdirSync(path.join(t.home, "logs"));
+  const logs = readdirSync(projectLogs(t.home, t.home));
   expect(logs).toEqual(["flood-lines.log"]);
-  const fromLog = linesFromLog(readFileSync(path.join(t.home, "logs", "flood-lines.log"), "utf8"));
+  const fromLog = linesFromLog(readFileSync(path.join(projectLogs(t.home, t.home), "flood-lines.log"), "utf8"));
   expect(firstMismatch(fromLog, COUNT)).toBeNull();
   console.log(`flood: ${COUNT} lines through start in ${elapsed.toFixed(0)} ms (${Math.round(COUNT / (elapsed / 1000))} lines/s end to end)`);
 }, 60_000);

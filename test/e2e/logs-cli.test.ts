@@ -3,7 +3,7 @@ import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { isLiveProcess } from "../../src/platform/live-processes";
 import { useTendHome, waitFor } from "../helpers/home";
-import { tend } from "../helpers/tend-cli";
+import { projectLogs, projectOf, tend } from "../helpers/tend-cli";
 
 const t = useTendHome({ stop: true });
 
@@ -50,7 +50,8 @@ describe("tend logs, from the supervisor and from the files", () => {
       const json = (await run(["db", "--json"])).stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
       expect(json.map((j) => [j.name, j.stream, j.text])).toEqual([["db", "stdout", "db-1"], ["db", "stdout", "db-2"]]);
       expect(Math.abs(json[0].time - Date.parse(json[0].ts))).toBeLessThan(1);
-      expect(Object.keys(json[0])).toEqual(["name", "time", "ts", "stream", "text"]);
+      expect(Object.keys(json[0])).toEqual(["project", "name", "time", "ts", "stream", "text"]);
+      expect(json[0].project).toBe(projectOf(t.home));
     };
     await check();
     expect((await tend(["stop"], { env: t.env })).code).toBe(0);
@@ -72,10 +73,11 @@ describe("tend logs, from the supervisor and from the files", () => {
     await startWith(TWO_JOBS);
     await settled("api", "db");
     const live = await run(["api", "nope"]);
-    expect(live).toEqual({ code: 1, stdout: "", stderr: 'tend: no process named "nope" (known: api, db)\n' });
+    const known = `known: ${projectOf(t.home)}/api, ${projectOf(t.home)}/db`;
+    expect(live).toEqual({ code: 1, stdout: "", stderr: `tend: no process named "nope" (${known})\n` });
     expect((await tend(["stop"], { env: t.env })).code).toBe(0);
     const offline = await run(["nope"]);
-    expect(offline).toEqual({ code: 1, stdout: "", stderr: 'tend: no process named "nope" (known: api, db)\n' });
+    expect(offline).toEqual({ code: 1, stdout: "", stderr: `tend: no process named "nope" (${known})\n` });
     for (const args of [[], ["api", "--all"], ["api", "-n", "x"], ["api", "--since", "soon"], ["api", "--stream", "both"]]) {
       const r = await run(args);
       expect(r.code).toBe(2);
@@ -95,14 +97,14 @@ describe("tend logs, from the supervisor and from the files", () => {
     const sleeper = await run(["sleeper", "-f"]);
     expect(sleeper.code).toBe(0);
     expect(sleeper.stdout).toBe("zzz\n");
-    expect(sleeper.stderr).toBe('tend: no supervisor is running, so nothing more will come (sleeper was still running when last recorded; see "tend status")\n');
+    expect(sleeper.stderr).toBe(`tend: no supervisor is running, so nothing more will come (${projectOf(t.home)}/sleeper was still running when last recorded; see "tend status")\n`);
     expect(await t.reap()).toHaveLength(1);
   });
 
   test("rotated files are read oldest first, after the supervisor stopped too", async () => {
     await startWith(`[processes.chatty]\ncommand = "seq 1 400"\nrestart = "no"\nlog = { max_size = "2KiB", max_files = 3 }\n`);
     await settled("chatty");
-    expect(readdirSync(path.join(t.home, "logs")).sort()).toEqual(["chatty.log", "chatty.log.1", "chatty.log.2"]);
+    expect(readdirSync(projectLogs(t.home, t.home)).sort()).toEqual(["chatty.log", "chatty.log.1", "chatty.log.2"]);
     for (const stopped of [false, true]) {
       if (stopped) expect((await tend(["stop"], { env: t.env })).code).toBe(0);
       const lines = (await run(["chatty"])).stdout.trimEnd().split("\n").map(Number);

@@ -2,7 +2,7 @@ import { expect, test } from "bun:test";
 import { readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { useTendHome, waitFor } from "../helpers/home";
-import { requireBinary, tend } from "../helpers/tend-cli";
+import { projectLogs, requireBinary, tend } from "../helpers/tend-cli";
 
 const t = useTendHome({ stop: true });
 
@@ -70,7 +70,7 @@ log = { max_size = "2KiB", max_files = 3 }
   const expected: string[] = [];
   for (let r = 0; r < runs; r++) for (let i = 1; i <= perRun; i++) expected.push(`run${r} line ${i} of this run`);
   expect(got.stdout).toBe(`${expected.join("\n")}\n`);
-  expect(readdirSync(path.join(t.home, "logs")).sort()).toEqual(["rotor.log", "rotor.log.1", "rotor.log.2"]);
+  expect(readdirSync(projectLogs(t.home, t.home)).sort()).toEqual(["rotor.log", "rotor.log.1", "rotor.log.2"]);
 }, 15_000);
 
 test("a quiet -f survives the server's idle timeout (15 s without a line)", async () => {

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { useTendHome, waitFor } from "../helpers/home";
-import { FIXTURES, tend } from "../helpers/tend-cli";
+import { FIXTURES, projectLogs, tend } from "../helpers/tend-cli";
 
 const t = useTendHome({ killAll: { grace: "1s" }, stop: true });
 
@@ -102,7 +102,7 @@ describe("dependencies", () => {
     );
     expect((await tend(["start", "-d", "--dir", t.home], { env: t.env })).code).toBe(0);
     expect((await tend(["wait", "web", "--timeout", "10s"], { env: t.env })).code).toBe(0);
-    const find = (name: string, text: string) => readFileSync(path.join(t.home, "logs", `${name}.log`), "utf8").split("\n").find((l) => l.endsWith(text));
+    const find = (name: string, text: string) => readFileSync(path.join(projectLogs(t.home, t.home), `${name}.log`), "utf8").split("\n").find((l) => l.endsWith(text));
     const stamp = (name: string, text: string) => find(name, text)!.slice(0, find(name, text)!.indexOf(" "));
     // Running is not the same as having written: web's line reaches its log a moment after it starts.
     await waitFor("web's first line in its log", () => find("web", "web started") !== undefined);

@@ -4,7 +4,7 @@ import path from "node:path";
 import { processStartTime } from "../../src/platform/proc-identity";
 import { isLiveProcess } from "../../src/platform/live-processes";
 import { useTendHome, waitFor } from "../helpers/home";
-import { tend } from "../helpers/tend-cli";
+import { projectOf, tend } from "../helpers/tend-cli";
 
 // Some tests here SIGKILL a supervisor and leave its worker for the reap to end.
 const t = useTendHome({ allowLeftovers: true });
@@ -66,7 +66,7 @@ test("the same config started twice is refused by name: one supervisor, nothing 
   expect((await tend(["start", "-d", "--dir", t.home], { env: t.env })).code).toBe(0);
   const again = await tend(["start", "-d", "--dir", t.home], { env: t.env });
   expect(again.code).toBe(1);
-  expect(again.stderr).toStartWith('tend: a process named "sleeper" already exists');
+  expect(again.stderr).toStartWith(`tend: a process named "${projectOf(t.home)}/sleeper" already exists`);
   const status = JSON.parse((await tend(["status", "--json"], { env: t.env })).stdout);
   expect(status.processes).toHaveLength(1);
   expect((await tend(["stop"], { env: t.env })).code).toBe(0);

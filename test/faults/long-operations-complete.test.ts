@@ -2,7 +2,7 @@ import { expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { useTendHome } from "../helpers/home";
-import { tend } from "../helpers/tend-cli";
+import { projectOf, tend } from "../helpers/tend-cli";
 
 // Longer than the server's idle timeout (10 s), which used to cut such answers short.
 const GRACE_S = 13;
@@ -23,8 +23,8 @@ test("kill and restart of workers that wait out a long grace succeed and report 
     tend(["restart", "reborn"], { env: t.env, timeoutMs: 40_000 }),
   ]);
   expect(Date.now() - started).toBeGreaterThanOrEqual(GRACE_S * 1000);
-  expect({ code: kill.code, out: kill.stdout + kill.stderr }).toEqual({ code: 0, out: expect.stringContaining("killed doomed") });
+  expect({ code: kill.code, out: kill.stdout + kill.stderr }).toEqual({ code: 0, out: expect.stringContaining(`killed ${projectOf(t.home)}/doomed`) });
   const after = await pidOf("reborn");
   expect(after).not.toBe(before);
-  expect({ code: restart.code, out: restart.stdout + restart.stderr }).toEqual({ code: 0, out: expect.stringContaining(`restarted reborn (pid ${after})`) });
+  expect({ code: restart.code, out: restart.stdout + restart.stderr }).toEqual({ code: 0, out: expect.stringContaining(`restarted ${projectOf(t.home)}/reborn (pid ${after})`) });
 }, 60_000);

@@ -2,6 +2,7 @@ import { expect } from "bun:test";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { waitFor } from "./home";
+import { projectFromFolder } from "../../src/core/names";
 
 export const ROOT = path.resolve(import.meta.dir, "../..");
 export const BINARY = path.join(ROOT, "dist", "tend");
@@ -68,4 +69,14 @@ export function allEnded(env: Record<string, string>): Promise<void> {
     const ps = JSON.parse((await tend(["ps", "--json"], { env })).stdout);
     return ps.processes.every((p: { state: string }) => p.state === "exited" || p.state === "crashed");
   });
+}
+
+/** The project of a config in `dir` that names none: its folder's name, as tend makes it. */
+export function projectOf(dir: string): string {
+  return projectFromFolder(path.basename(dir));
+}
+
+/** The log folder of the processes of the config in `dir`. */
+export function projectLogs(home: string, dir: string): string {
+  return path.join(home, "logs", projectOf(dir));
 }

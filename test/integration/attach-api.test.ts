@@ -21,7 +21,7 @@ const t = useTendHome({
 beforeEach(() => {
   socket = path.join(t.home, "tend.sock");
   sup = new Supervisor({ home: t.home, dir: t.home });
-  api = serveApi(socket, { supervisor: sup, info: () => ({}) as SupervisorInfo, shutdown: () => {} });
+  api = serveApi(socket, { supervisor: sup, info: () => ({}) as SupervisorInfo, shutdown: () => {}, stopProject: async (p) => ({ stopped: await sup.stopProject(p), supervisorLeaving: false }) });
 });
 
 function session(name: string, command: string[], tty = false): ProcessSpec {

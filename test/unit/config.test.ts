@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
+import { CONFIG_FILE_NAMES } from "../../src/core/config-files";
 import {
-  CONFIG_FILE_NAMES,
   ConfigError,
   type ConfigFormat,
   formatForFile,

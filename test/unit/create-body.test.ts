@@ -34,11 +34,21 @@ describe("parseCreateBody", () => {
     expect(refusal({}, { processes: [], extra: 1 })).toBe("extra: unknown field; known fields are processes, replace");
   });
 
+  test("a process of a project has its full name and its project", () => {
+    const parsed = parseCreateBody({ processes: [{ ...spec, name: "shop/web", project: { name: "shop", dir: "/srv/shop" }, dependsOn: { "shop/db": "ready" } }] });
+    expect(parsed).not.toBeInstanceOf(TendError);
+  });
+
   test("names follow the one rule, so none reaches outside the state folder", () => {
-    expect(refusal({ name: "../../etc/passwd" })).toBe('processes[0].name: name must start with a letter, a digit or "_"');
-    expect(refusal({ name: "web/../../x" })).toBe('processes[0].name: name may only contain letters, digits, ".", "_" and "-"');
+    expect(refusal({ name: "../../etc/passwd" })).toBe('processes[0].name: name has more than one "/" (only project/name has one)');
+    expect(refusal({ name: "../web" })).toBe('processes[0].name: project name must start with a letter, a digit or "_"');
+    // A full name says its project, and must agree with the spec's.
+    expect(refusal({ name: "shop/web" })).toBe('processes[0].name: expected a name without a project, as it has none, got "shop/web"');
+    expect(refusal({ name: "shop/web", project: { name: "other", dir: "/srv/other" } })).toBe('processes[0].name: expected "other/…", as its project is other, got "shop/web"');
+    expect(refusal({ name: "web/../../x" })).toBe('processes[0].name: name has more than one "/" (only project/name has one)');
+    expect(refusal({ name: "web/.." })).toBe('processes[0].name: name must start with a letter, a digit or "_"');
     expect(refusal({ name: "" })).toBe("processes[0].name: name is empty");
-    expect(refusal({ dependsOn: { "../x": "ready" } })).toBe('processes[0].dependsOn.../x: name must start with a letter, a digit or "_"');
+    expect(refusal({ dependsOn: { "../x": "ready" } })).toBe('processes[0].dependsOn.../x: project name must start with a letter, a digit or "_"');
   });
 
   test("signals are the full names tend knows", () => {
@@ -61,7 +71,7 @@ describe("parseCreateBody", () => {
     expect(refusal({ origin: "daemon" })).toBe('processes[0].origin: expected one of "worker", "session", got "daemon"');
     const { shell, ...shellless } = spec;
     expect(refusal({}, { processes: [shellless] })).toBe("processes[0].shell: missing");
-    expect(refusal({ colour: "red" })).toStartWith("processes[0].colour: unknown field; known fields are name, command,");
+    expect(refusal({ colour: "red" })).toStartWith("processes[0].colour: unknown field; known fields are name, project, command,");
   });
 
   test("probes", () => {

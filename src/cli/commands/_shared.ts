@@ -5,9 +5,23 @@ import { parseDuration } from "../../core/duration";
 import { UsageError } from "../../core/errors";
 import type { ProbeFlags } from "../../core/probe-flags";
 import { normaliseSignal, SIGNAL_NAMES } from "../../core/process-spec";
+import type { ProcessRecord } from "../../core/process-status";
+import { scopeOf, type Scope, type ScopeFlags } from "../../client/scope";
+import type { TendHome } from "../../client/tend-client";
 import { DEFAULT_PERMISSION_MODE, type PermissionMode, type SandboxSettings } from "../../core/sandbox-settings";
 
 /** Argument groups several commands share; spread into a command's `args`. */
+
+/** The scope of a command's names, read against the processes there are (and, `withLogs`, the names with logs). */
+export async function scopeFor(client: TendHome, flags: ScopeFlags, withLogs = false): Promise<{ scope: Scope; records: ProcessRecord[] }> {
+  const records = await client.knownRecords();
+  return { scope: scopeOf(flags, records, process.cwd(), withLogs ? client.loggedNames() : []), records };
+}
+
+/** Which project a command acts on; the default is the project of the current folder. */
+export const projectArg = {
+  project: { type: "string", alias: "p", description: "The project to act on (default: the one whose folder this is; outside any, every process)" },
+} as const satisfies ArgsDef;
 
 export const jsonArg = {
   json: { type: "boolean", description: "Print machine-readable JSON (shape documented in docs/json.md)" },

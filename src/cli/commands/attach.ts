@@ -1,7 +1,8 @@
 import { defineCommand } from "citty";
 import { tendClient, type Attachment } from "../../client/tend-client";
 import { UsageError } from "../../core/errors";
-import { nameProblem } from "../../core/names";
+import { fullNameProblem } from "../../core/names";
+import { projectArg, scopeFor } from "./_shared";
 import { lastScreenText } from "../../core/screen-capture";
 import { endedLine, runAttach } from "../attach-session";
 import { DEFAULT_DETACH_KEY, keyLabel, parseDetachKey } from "../detach-key";
@@ -20,13 +21,15 @@ export default defineCommand({
   args: {
     name: { type: "positional", required: true, description: "The process to attach to" },
     "detach-key": { type: "string", description: "Key that detaches: ctrl-\\ (default), ctrl-], ctrl-a…ctrl-z" },
+    ...projectArg,
   },
   async run({ args }) {
-    const problem = nameProblem(args.name);
+    const problem = fullNameProblem(args.name);
     if (problem) throw new UsageError(`bad process name "${args.name}": ${problem}`);
     const keyName = args["detach-key"] ?? DEFAULT_DETACH_KEY;
     const detachByte = parseDetachKey(keyName);
-    const target = await tendClient().attach(args.name);
+    const client = tendClient();
+    const target = await client.attach((await scopeFor(client, args)).scope.resolve(args.name));
     if (target.kind === "ended") return showEnded(target);
     return runAttach({ open: target.open, record: target.record, detachByte, detachLabel: keyLabel(keyName) });
   },

@@ -2,7 +2,8 @@ import path from "node:path";
 import { defineCommand } from "citty";
 import { consola, warmUp } from "../consola";
 import { UsageError } from "../../core/errors";
-import { nameProblem } from "../../core/names";
+import { fullName, nameProblem, splitName } from "../../core/names";
+import { projectForSession } from "../../client/scope";
 import { defaultsFor } from "../../core/process-spec";
 import type { RestartMode } from "../../core/restart-policy";
 import { readEnvFile } from "../../client/env-input";
@@ -58,12 +59,16 @@ export default defineCommand({
     const tail = tailOf(args);
     const sandbox = sandboxOf(args);
     const defaults = defaultsFor("session");
+    const client = tendClient();
+    const cwd = path.resolve(args.cwd ?? ".");
+    const project = await projectForSession(cwd, await client.knownRecords());
     const spec = {
       ...defaults,
-      ...(args.name ? { name: args.name } : {}),
+      ...(args.name ? { name: fullName(project?.name, args.name) } : {}),
+      ...(project ? { project } : {}),
       command,
       shell: false,
-      cwd: path.resolve(args.cwd ?? "."),
+      cwd,
       env,
       tty: args.tty === true,
       // A shell on a terminal ignores SIGTERM; hanging up its terminal is how it is told to go.
@@ -76,7 +81,6 @@ export default defineCommand({
       log: { maxBytes: maxBytes ?? defaults.log.maxBytes, maxFiles: maxFiles ?? defaults.log.maxFiles },
     };
 
-    const client = tendClient();
     if (!args.json) warmUp();
     const created = await client.create([spec], { replace: args.replace === true });
     let record = created.records[0]!;
@@ -90,16 +94,16 @@ export default defineCommand({
         const line = failureLine(name, answer.outcome, answer.record, waited);
         progress.stop();
         await reportNotReady(client, name, line, tail);
-        if (args.json) printJson(readinessJson(name, answer.record, waited, line));
+        if (args.json) printJson({ ...readinessJson(name, answer.record, waited, line), ...splitName(name) });
         return 1;
       }
       record = answer.record ?? record;
       progress.succeed(`${name} ready after ${readyAfter(record)} (pid ${record.status.pid})`);
-      if (args.json) printJson(readinessJson(name, record, waited, null));
+      if (args.json) printJson({ ...readinessJson(name, record, waited, null), ...splitName(name) });
       return 0;
     }
     if (args.json) {
-      printJson({ name: record.spec.name, pid: record.status.pid, state: record.status.state });
+      printJson({ ...splitName(record.spec.name), pid: record.status.pid, state: record.status.state });
     } else if (record.status.state === "queued") {
       consola.info(`${record.spec.name} queued (at capacity); it starts when a slot frees`);
     } else {

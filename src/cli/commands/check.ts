@@ -1,21 +1,25 @@
 import path from "node:path";
 import { defineCommand } from "citty";
+import { splitName } from "../../core/names";
 import { describeProbe } from "../../core/probe-spec";
 import type { ProcessSpec } from "../../core/process-spec";
 import { configFileOf, loadConfig } from "../../client/config-file";
 import { jsonArg, runChoicesOf, runPlanArgs } from "./_shared";
 
+/** Names within the config's own project, as the file has them. */
+const local = (full: string) => splitName(full).name;
+
 /** One process as `check --json` shows it (docs/json.md). */
 function view(spec: ProcessSpec) {
   return {
-    name: spec.name,
+    name: local(spec.name),
     command: spec.command,
     shell: spec.shell,
     cwd: spec.cwd ?? null,
     port: spec.env.PORT === undefined ? null : Number(spec.env.PORT),
     restart: spec.restart.mode,
     ready: spec.ready === undefined ? null : describeProbe(spec.ready),
-    dependsOn: spec.dependsOn ?? {},
+    dependsOn: Object.fromEntries(Object.entries(spec.dependsOn ?? {}).map(([name, condition]) => [local(name), condition])),
     graceMs: spec.graceMs,
   };
 }
@@ -23,8 +27,8 @@ function view(spec: ProcessSpec) {
 function shown(spec: ProcessSpec): string[] {
   const command = spec.shell ? spec.command[2]! : spec.command.join(" ");
   const cwd = path.relative(process.cwd(), spec.cwd ?? ".") || ".";
-  const deps = Object.entries(spec.dependsOn ?? {}).map(([name, condition]) => `${name} (${condition})`);
-  return [spec.name, command, cwd, spec.env.PORT ?? "-", spec.restart.mode, spec.ready ? describeProbe(spec.ready) : "-", deps.join(", ") || "-"];
+  const deps = Object.entries(spec.dependsOn ?? {}).map(([name, condition]) => `${local(name)} (${condition})`);
+  return [local(spec.name), command, cwd, spec.env.PORT ?? "-", spec.restart.mode, spec.ready ? describeProbe(spec.ready) : "-", deps.join(", ") || "-"];
 }
 
 function table(rows: string[][]): string {

@@ -8,7 +8,7 @@ import { colorEnabled } from "../colors";
 import { logFormatter } from "../log-format";
 import { onGitHubActions } from "../github-actions";
 import { dumpLogs, failed } from "../log-dump";
-import { jsonArg } from "./_shared";
+import { jsonArg, projectArg, scopeFor } from "./_shared";
 
 const HINT = 'see "tend logs --help"';
 
@@ -48,7 +48,8 @@ export default defineCommand({
   meta: { name: "logs", description: "Print the output of processes (-f to follow it live)" },
   args: {
     names: { type: "positional", required: false, description: "Processes to show (several interleave by time)" },
-    all: { type: "boolean", description: "Every process" },
+    all: { type: "boolean", description: "Every process of every project" },
+    ...projectArg,
     follow: { type: "boolean", alias: "f", description: "Keep printing new lines until the processes end for good" },
     tail: { type: "string", alias: "n", description: "Only the last N lines of each process" },
     since: { type: "string", description: "Only lines since a duration ago (10m) or an RFC 3339 time" },
@@ -58,13 +59,20 @@ export default defineCommand({
     ...jsonArg,
   },
   async run({ args }) {
-    let names = args._.map(String);
-    if (names.length === 0 && !args.all && !args.failed) throw new UsageError("give one or more names, or --all", HINT);
-    if (names.length > 0 && args.all) throw new UsageError("give names or --all, not both", HINT);
+    const typed = args._.map(String);
+    if (typed.length > 0 && args.all) throw new UsageError("give names or --all, not both", HINT);
     const client = tendClient();
     const filter = filterFrom(args);
+    const { scope, records } = await scopeFor(client, args, true);
+    let names = typed.map(scope.resolve);
     let all = args.all === true;
-    const known = args.failed || onGitHubActions() ? (await client.status()).processes : [];
+    // In a project's folder (or with -p) no names means the project's processes.
+    if (names.length === 0 && !all && !args.failed) {
+      if (scope.project === null) throw new UsageError("give one or more names, or --all", HINT);
+      names = records.filter(scope.includes).map((r) => r.spec.name);
+      if (names.length === 0) throw new UsageError(`project ${scope.project} has no processes`, HINT);
+    }
+    const known = args.failed || onGitHubActions() ? (await client.status()).processes.filter(scope.includes) : [];
     if (args.failed) {
       const failing = known.filter(failed).map((r) => r.spec.name);
       names = names.length > 0 ? names.filter((n) => failing.includes(n)) : failing;

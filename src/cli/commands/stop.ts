@@ -1,14 +1,33 @@
 import { defineCommand } from "citty";
 import { consola, warmUp } from "../consola";
 import { tendClient } from "../../client/tend-client";
-import { jsonArg, printJson } from "./_shared";
+import { jsonArg, printJson, projectArg, scopeFor } from "./_shared";
 
 export default defineCommand({
-  meta: { name: "stop", description: "Stop the supervisor and all its processes gracefully, and wait until they are gone" },
-  args: { ...jsonArg },
+  meta: {
+    name: "stop",
+    description: "Stop a project's processes gracefully (the one whose folder this is, or -p); outside any project, or with --all, the supervisor and everything",
+  },
+  args: {
+    ...projectArg,
+    all: { type: "boolean", description: "Every project, every session, and the supervisor itself" },
+    ...jsonArg,
+  },
   async run({ args }) {
     if (!args.json) warmUp();
-    const outcome = await tendClient().shutdown();
+    const client = tendClient();
+    const { scope } = await scopeFor(client, args);
+    if (scope.project !== null) {
+      const { stopped, supervisorLeaving } = await client.stopProject(scope.project);
+      if (args.json) {
+        printJson({ outcome: "project-stopped", project: scope.project, stopped: stopped.length, supervisorLeft: supervisorLeaving });
+        return 0;
+      }
+      const left = supervisorLeaving ? "; nothing else was left, so the supervisor stopped too" : "";
+      consola.success(`stopped project ${scope.project} (${stopped.length} process${stopped.length === 1 ? "" : "es"})${left}`);
+      return 0;
+    }
+    const outcome = await client.shutdown();
     if (args.json) {
       const { kind, ...facts } = outcome;
       printJson({ outcome: kind, ...facts });

@@ -12,21 +12,23 @@ import { cannotBecomeReady } from "../../client/offline-client";
 import { tendClient, type TendClient } from "../../client/tend-client";
 import { readinessProgress } from "../progress";
 import { failureLine, readinessJson, readyAfter, reportNotReady } from "../readiness-report";
-import { durationOption, jsonArg, printJson, probeArgs, probeFlagsOf, tailOf } from "./_shared";
+import { durationOption, jsonArg, printJson, probeArgs, probeFlagsOf, projectArg, scopeFor, tailOf } from "./_shared";
 
 export default defineCommand({
   meta: { name: "wait", description: "Wait until processes are ready (their probe, or the one given), or with --exit until one ends" },
   args: {
     names: { type: "positional", required: false, description: "Names of the processes" },
     exit: { type: "boolean", description: "Wait until the process ends and exit with its exit code (signal n: 128+n)" },
+    ...projectArg,
     ...probeArgs,
     ...jsonArg,
   },
   async run({ args }) {
-    const names = args._.filter((n) => n !== "--");
-    if (names.length === 0) throw new UsageError("give one or more names");
+    const typed = args._.filter((n) => n !== "--");
+    if (typed.length === 0) throw new UsageError("give one or more names");
     const probe = probeFromFlags(probeFlagsOf(args));
     const client = tendClient();
+    const names = typed.map((await scopeFor(client, args)).scope.resolve);
     const tail = tailOf(args);
 
     if (args.exit) {
