@@ -3,7 +3,7 @@ import { STATE_COLOR } from "../cli/colors";
 import { formatDuration } from "../core/duration";
 import type { ProcessRecord } from "../core/process-status";
 import { formatBytes, formatPercent, type ProcessUsage } from "../core/usage";
-import { keyOf, type Group } from "./model";
+import { keyOf, type Group, shownName } from "./model";
 import { bold, cell, dimmed, fg, fit, inverse, type Style } from "./text";
 
 export type ListEntry = { kind: "group"; project: string | null; count: number } | { kind: "process"; key: string; record: ProcessRecord };
@@ -57,7 +57,7 @@ export interface ListLayout {
 
 export function listLayout(entries: ListEntry[], cols: number): ListLayout {
   const indent = entries.some((e) => e.kind === "group");
-  const longest = Math.max(4, ...entries.map((e) => (e.kind === "process" ? e.record.spec.name.length : 0))) + (indent ? 2 : 0);
+  const longest = Math.max(4, ...entries.map((e) => (e.kind === "process" ? shownName(e.record).length : 0))) + (indent ? 2 : 0);
   return { nameWidth: Math.min(longest, Math.max(10, Math.floor(cols / 5))), cols, indent };
 }
 
@@ -78,7 +78,7 @@ export function listRow(e: ListEntry, l: ListLayout, selected: boolean, usage: R
   const r = e.record;
   const u = r.status.pid === null ? undefined : usage.get(r.status.pid);
   const cells = [
-    cell((l.indent ? "  " : "") + r.spec.name, l.nameWidth),
+    cell((l.indent ? "  " : "") + shownName(r), l.nameWidth),
     ...FIXED.map((c) => {
       const text = cell(c.value(r, u, now), c.width);
       const code = selected ? null : (c.color?.(r) ?? null);

@@ -1,16 +1,22 @@
 import type { SupervisorView } from "../client/tend-client";
+import { splitName } from "../core/names";
 import type { ProcessRecord, ProcessState } from "../core/process-status";
 import type { SupervisorInfo } from "../core/supervisor-info";
 import type { ProcessUsage } from "../core/usage";
 
 /** The project a record belongs to, or null (a session started outside any project). */
 export function projectOf(r: ProcessRecord): string | null {
-  return (r.spec as { project?: string | null }).project ?? null;
+  return r.spec.project?.name ?? null;
 }
 
-/** Names are unique within a project: this names a process among all of them. */
+/** The full name (`shop/web`) names a process among those of every project. */
 export function keyOf(r: ProcessRecord): string {
-  return `${projectOf(r) ?? ""}\0${r.spec.name}`;
+  return r.spec.name;
+}
+
+/** What the list shows under its project's heading: the name within the project. */
+export function shownName(r: ProcessRecord): string {
+  return splitName(r.spec.name).name;
 }
 
 export interface Group {

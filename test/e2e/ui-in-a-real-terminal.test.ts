@@ -23,8 +23,9 @@ async function restartsOf(name: string): Promise<number | undefined> {
 }
 
 /** The row of the list that names `name`. */
+/** The list's row of a process, indented under its project's heading or not. */
 function rowOf(screen: string[], name: string): string | undefined {
-  return screen.find((l) => l.startsWith(`${name} `));
+  return screen.find((l) => l.trimStart().startsWith(`${name} `) && !l.startsWith(" tend ui"));
 }
 
 const sleeper = ["--", "sleep", "60"];
@@ -200,7 +201,7 @@ test("the details say what runs, and for a worker the config file and line it co
   const s = await ui();
   await tmux.until(s, (rows) => rowOf(rows, "web")?.includes("running") === true);
   tmux.keys(s, ["Enter"]);
-  const details = await tmux.until(s, "details: web");
+  const details = await tmux.until(s, "details: app/web");
   const text = details.join("\n");
   expect(text).toContain(`worker, from ${path.join(dir, "tend.toml")}:2`);
   expect(text).toMatch(/command\s+sh -c 'sleep 60'/);
