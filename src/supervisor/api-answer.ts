@@ -1,8 +1,15 @@
+import type { Server } from "bun";
 import type { ApiErrorBody } from "../core/api-types";
 import { httpStatus, isApiErrorCode, TendError } from "../core/errors";
 import { within } from "./within";
 
 /** How the API answers: JSON bodies, errors with their code, and long operations kept alive. */
+
+/**
+ * A route that needs more than JSON in, JSON out (streams, WebSockets): it gets the query, with
+ * the process name of the path (already checked) as `name`.
+ */
+export type RawRoute = (req: Request, server: Server<unknown>, params: URLSearchParams) => Response | undefined | Promise<Response | undefined>;
 
 export interface Answer {
   body: unknown;

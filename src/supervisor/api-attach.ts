@@ -14,7 +14,7 @@ import { isSettled, type ProcessRecord } from "../core/process-status";
 import { lastScreenText } from "../core/screen-capture";
 import { withoutQueries } from "../core/terminal-reports";
 import { lastLoggedLines } from "../platform/log-tail";
-import type { RawRoute } from "./api-server";
+import type { RawRoute } from "./api-answer";
 import { screenCapture } from "./api-screen";
 import type { Supervisor } from "./supervisor";
 

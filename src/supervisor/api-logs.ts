@@ -3,7 +3,7 @@ import { formatTimestamp, parseTimestamp, type StreamName } from "../core/cri";
 import { TendError } from "../core/errors";
 import { LogWriter } from "./log-writer";
 import { LogHistory, MergedHistory, PieceJoiner, type Joined, type LogFilter } from "../platform/log-files";
-import type { RawRoute } from "./api-server";
+import type { RawRoute } from "./api-answer";
 import { nowNs } from "./output-pump";
 import type { Supervisor } from "./supervisor";
 

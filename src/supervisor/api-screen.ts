@@ -1,7 +1,7 @@
 import { noScreen, withScrollback, type ScreenCapture } from "../core/screen-capture";
 import { screenFile } from "../platform/paths";
 import { readScreenFile } from "../platform/screen-file";
-import type { RawRoute } from "./api-server";
+import type { RawRoute } from "./api-answer";
 import type { Supervisor } from "./supervisor";
 
 /**

@@ -4,7 +4,7 @@ import type { CreatedBody, ProjectStoppedBody, StatusBody } from "../core/api-ty
 import { parseCreateBody } from "../core/create-body";
 import { badRequest, TendError } from "../core/errors";
 import type { SupervisorInfo } from "../core/supervisor-info";
-import { errorResponse, json, patient, type Answer } from "./api-answer";
+import { errorResponse, json, patient, type Answer, type RawRoute } from "./api-answer";
 import { attachRoute, attachWebSocket } from "./api-attach";
 import { eventsResponse } from "./api-events";
 import { logsRoute } from "./api-logs";
@@ -23,11 +23,6 @@ export interface ApiHandlers {
   activity?: { begin(): void; end(): void };
 }
 
-/**
- * A route that needs more than JSON in, JSON out (streams, WebSockets): it gets the query, with
- * the process name of the path (already checked) as `name`.
- */
-export type RawRoute = (req: Request, server: Server<unknown>, params: URLSearchParams) => Response | undefined | Promise<Response | undefined>;
 
 type Method = "GET" | "POST" | "DELETE";
 type Handler = (req: BunRequest<string>, server: Server<unknown>) => Response | undefined | Promise<Response | undefined>;

@@ -3,7 +3,7 @@ import { badRequest } from "../core/errors";
 import { isSettled, type ProcessRecord } from "../core/process-status";
 import { durationParam } from "./api-params";
 import { patient } from "./api-answer";
-import type { RawRoute } from "./api-server";
+import type { RawRoute } from "./api-answer";
 import type { Supervisor } from "./supervisor";
 
 /**

@@ -11,7 +11,7 @@ import { describeUnsignalled, endTree } from "../platform/end-tree";
 import { randomHex } from "../platform/ids";
 import { MARKER_ENV } from "../platform/process-marker";
 import { LogLoss, LogWriter } from "./log-writer";
-import type { ProbeEvents, ProcessDriver, Run } from "./managed-process";
+import type { ProbeEvents, ProcessDriver, Run } from "./driver";
 import { OutputPump } from "./output-pump";
 import { ReadinessWatcher } from "../platform/readiness";
 import { RecentOutput } from "./recent-output";

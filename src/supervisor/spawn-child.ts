@@ -6,7 +6,7 @@ import { sandboxArgv, sandboxProblem } from "../platform/sandbox";
 import { isConfined, type SandboxSettings } from "../core/sandbox-settings";
 import { describeUnsignalled, endTree } from "../platform/end-tree";
 import { owned } from "../platform/own-children";
-import type { ChildExit } from "./managed-process";
+import type { ChildExit } from "./driver";
 import { drainInto, type OutputPump } from "./output-pump";
 import { within } from "./within";
 

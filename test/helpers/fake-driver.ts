@@ -2,7 +2,7 @@ import { TendError } from "../../src/core/errors";
 import type { NoticeLevel } from "../../src/core/notice";
 import type { ProcessSpec } from "../../src/core/process-spec";
 import type { ProcessRecord } from "../../src/core/process-status";
-import type { ChildExit, ProbeEvents, Run } from "../../src/supervisor/managed-process";
+import type { ChildExit, ProbeEvents, Run } from "../../src/supervisor/driver";
 import type { DriverContext, DriverFactory, ProcessIo } from "../../src/supervisor/process-driver";
 import { RecentOutput } from "../../src/supervisor/recent-output";
 import type { FakeClock } from "./fake-clock";
