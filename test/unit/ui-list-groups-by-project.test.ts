@@ -1,13 +1,16 @@
 import { expect, test } from "bun:test";
+import { fullName } from "../../src/core/names";
 import { defaultsFor } from "../../src/core/process-spec";
 import type { ProcessRecord } from "../../src/core/process-status";
 import { listEntries } from "../../src/ui/list-view";
-import { Model } from "../../src/ui/model";
+import { Model, shownName } from "../../src/ui/model";
 
+/** A record as tend makes it: a process of a project has its full name and its project. */
 function record(name: string, project?: string | null): ProcessRecord {
-  const spec = { ...defaultsFor("session"), name, command: ["sleep", "1"], shell: false, ...(project === undefined ? {} : { project }) };
+  const full = fullName(project, name);
+  const spec = { ...defaultsFor("session"), name: full, command: ["sleep", "1"], shell: false, ...(project ? { project: { name: project, dir: `/srv/${project}` } } : {}) };
   const status = {
-    name, origin: "session", state: "running", reason: null, pid: 1, pidStartTime: null, restarts: 0, exitCode: null, exitSignal: null,
+    name: full, project: project ?? null, origin: "session", state: "running", reason: null, pid: 1, pidStartTime: null, restarts: 0, exitCode: null, exitSignal: null,
     startedAt: 0, endedAt: null, nextRestartAt: null, marker: null, worktree: null, readyAt: null, notReady: null, probeError: null,
   } as ProcessRecord["status"];
   return { spec, status } as ProcessRecord;
@@ -16,7 +19,7 @@ function record(name: string, project?: string | null): ProcessRecord {
 function shown(records: ProcessRecord[]): string[] {
   const model = new Model();
   model.setView({ state: "stopped", processes: records, cleaned: null, lost: [] });
-  return listEntries(model.groups()).map((e) => (e.kind === "group" ? `# ${e.project ?? "(none)"} ${e.count}` : e.record.spec.name));
+  return listEntries(model.groups()).map((e) => (e.kind === "group" ? `# ${e.project ?? "(none)"} ${e.count}` : shownName(e.record)));
 }
 
 test("without projects the list is one group, sorted by name, with no headings", () => {
@@ -34,5 +37,5 @@ test("the same name in two projects is two processes", () => {
   model.setView({ state: "stopped", processes: [record("web", "a"), record("web", "b")], cleaned: null, lost: [] });
   expect(model.all()).toHaveLength(2);
   model.removed(record("web", "a"));
-  expect(model.all().map((r) => (r.spec as { project?: string }).project)).toEqual(["b"]);
+  expect(model.all().map((r) => r.spec.name)).toEqual(["b/web"]);
 });
