@@ -64,12 +64,33 @@ const DEFAULT_TTY = { cols: 120, rows: 40 };
 /** What a `--tty` process started without TERM is told its terminal is: what the screen model emulates. */
 const TTY_TERM = "xterm-256color";
 
+/** The part of a driver that passes a process's news on to the supervisor, as it comes. */
+export abstract class ReportingDriver {
+  constructor(protected readonly ctx: DriverContext) {}
+
+  changed(record: ProcessRecord): void {
+    this.ctx.changed(record);
+  }
+
+  notice(message: string, level: NoticeLevel): void {
+    this.ctx.notice(message, level);
+  }
+
+  forget(): void {
+    this.ctx.forget();
+  }
+
+  fault(what: string, error: unknown): void {
+    this.ctx.fault(what, error);
+  }
+}
+
 /**
  * The real world of one process: spawns its runs with their output pumps and log file, ends
  * their trees, runs their readiness probes, and carries input and terminal size to the run
  * going now. The log file is open only while a run is, so a finished session holds no fd.
  */
-export class ChildDriver implements ProcessIo {
+export class ChildDriver extends ReportingDriver implements ProcessIo {
   readonly clock: Clock;
   /** For attaching clients: what the process last wrote, across restarts. */
   readonly recent = new RecentOutput();
@@ -81,8 +102,9 @@ export class ChildDriver implements ProcessIo {
 
   constructor(
     private readonly spec: ProcessSpec,
-    private readonly ctx: DriverContext,
+    ctx: DriverContext,
   ) {
+    super(ctx);
     this.clock = ctx.clock;
     this.screen = spec.tty ? new ScreenModel(DEFAULT_TTY.cols, DEFAULT_TTY.rows, (reply) => this.writeStdin(encoder.encode(reply))) : null;
     this.logLoss = new LogLoss((loss, recovered) =>
@@ -209,21 +231,5 @@ export class ChildDriver implements ProcessIo {
     this.ttySize = { cols, rows };
     this.screen?.resize(cols, rows);
     this.child?.resize(cols, rows);
-  }
-
-  changed(record: ProcessRecord): void {
-    this.ctx.changed(record);
-  }
-
-  notice(message: string, level: NoticeLevel): void {
-    this.ctx.notice(message, level);
-  }
-
-  forget(): void {
-    this.ctx.forget();
-  }
-
-  fault(what: string, error: unknown): void {
-    this.ctx.fault(what, error);
   }
 }

@@ -1,9 +1,7 @@
 import { TendError } from "../../src/core/errors";
-import type { NoticeLevel } from "../../src/core/notice";
 import type { ProcessSpec } from "../../src/core/process-spec";
-import type { ProcessRecord } from "../../src/core/process-status";
 import type { ChildExit, ProbeEvents, Run } from "../../src/supervisor/driver";
-import type { DriverContext, DriverFactory, ProcessIo } from "../../src/supervisor/process-driver";
+import { ReportingDriver, type DriverContext, type DriverFactory, type ProcessIo } from "../../src/supervisor/process-driver";
 import { RecentOutput } from "../../src/supervisor/recent-output";
 import type { FakeClock } from "./fake-clock";
 
@@ -55,7 +53,7 @@ export class FakeRun implements Run {
   }
 }
 
-export class FakeIo implements ProcessIo {
+export class FakeIo extends ReportingDriver implements ProcessIo {
   readonly recent = new RecentOutput();
   hasRun = false;
   readonly runs: FakeRun[] = [];
@@ -65,9 +63,11 @@ export class FakeIo implements ProcessIo {
 
   constructor(
     readonly spec: ProcessSpec,
-    private readonly ctx: DriverContext,
+    ctx: DriverContext,
     readonly clock: FakeClock,
-  ) {}
+  ) {
+    super(ctx);
+  }
 
   get last(): FakeRun {
     const run = this.runs.at(-1);
@@ -88,22 +88,6 @@ export class FakeIo implements ProcessIo {
 
   endLeftover(): Promise<string | null> {
     return Promise.resolve(null);
-  }
-
-  changed(record: ProcessRecord): void {
-    this.ctx.changed(record);
-  }
-
-  notice(message: string, level: NoticeLevel): void {
-    this.ctx.notice(message, level);
-  }
-
-  forget(): void {
-    this.ctx.forget();
-  }
-
-  fault(what: string, error: unknown): void {
-    this.ctx.fault(what, error);
   }
 
   writeStdin(): void {}
