@@ -86,6 +86,8 @@ class App {
     this.term.enter();
     this.screen.invalidate();
     process.stdin.on("data", this.onInput);
+    // A terminal that went away (a closed window, a dropped ssh) ends the input or fails it.
+    process.stdin.once("end", this.gone).once("error", this.gone);
     process.stdin.resume();
     process.stdout.on("resize", this.onResize);
     this.stopWatching = this.client.watch({
@@ -126,7 +128,7 @@ class App {
     this.stopWatching();
     this.feed.close();
     this.output?.cancel();
-    process.stdin.off("data", this.onInput);
+    process.stdin.off("data", this.onInput).off("end", this.gone).off("error", this.gone);
     process.stdout.off("resize", this.onResize);
     process.stdin.pause();
     this.term.leave();
@@ -294,6 +296,8 @@ class App {
   }
 
   // ── input ───────────────────────────────────────────────────────────────────────────────
+
+  private readonly gone = () => this.finish(0);
 
   private readonly onResize = () => {
     this.screen.invalidate();

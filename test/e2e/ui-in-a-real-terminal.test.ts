@@ -1,6 +1,7 @@
 import { expect, test } from "bun:test";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { isLiveProcess } from "../../src/platform/live-processes";
 import { useTendHome, waitFor } from "../helpers/home";
 import { requireBinary, sessionsIn, tend } from "../helpers/tend-cli";
 import { useTmux } from "../helpers/tmux";
@@ -207,4 +208,14 @@ test("the details say what runs, and for a worker the config file and line it co
   expect(text).toMatch(/command\s+sh -c 'sleep 60'/);
   expect(text).toMatch(/env\s+.*GREETING/);
   expect(text).toMatch(/restart\s+always; backoff 2s/);
+}, 20_000);
+
+test("a terminal that goes away (tmux kill-session) ends the UI within a second", async () => {
+  const s = await ui();
+  const pid = tmux.panePid(s);
+  expect(isLiveProcess(pid)).toBe(true);
+  tmux.kill(s);
+  const killedAt = Date.now();
+  await waitFor("the UI to exit", () => !isLiveProcess(pid), 3000);
+  expect(Date.now() - killedAt).toBeLessThan(1000);
 }, 20_000);
