@@ -86,8 +86,9 @@ class TendInstance implements Instance, SessionCli {
     await this.cli(["stop"], 120_000);
   }
 
+  /** The processes of the config belong to the project named after its folder: their logs are one folder down. */
   logFile(name: string): string {
-    return path.join(this.home, "logs", `${name}.log`);
+    return path.join(this.home, "logs", path.basename(this.configDir), `${name}.log`);
   }
 
   supervisorPid(): number | null {

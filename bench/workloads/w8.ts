@@ -86,7 +86,8 @@ export const w8: Workload = {
         const ui = cli(["ui"]);
         const ps = cli(["ps"]);
         // The UI's frame is whole once the footer and the first process's row are drawn.
-        const uiDrawn = (s: string) => s.includes("? help") && /\ns0 +running/.test(s);
+        // Rows stand indented under their project's heading.
+        const uiDrawn = (s: string) => s.includes("? help") && /\n *s0 +running/.test(s);
         const psDrawn = (s: string) => /\ns99 +running/.test(s);
         await timeToScreen(t, ui.argv, ui.env, uiDrawn);
         for (let rep = 0; rep < reps; rep++) {
@@ -106,10 +107,10 @@ export const w8: Workload = {
         addSample(idleSup, "tend", supIdle!);
         ctx.log(`W8 idle: ${idleSeconds} s measured`);
 
-        // Named to sort first, so it is the process the UI selects and follows.
+        // A session of no project: the UI lists it last, below the workers' project, so G selects it.
         const flood = cli(["bg", "--name", "a-flood", "--", "sh", path.join(ctx.fixtures, "steady-flood.sh")]);
         await runOk(flood.argv, { env: flood.env });
-        t.keys(pane, "g");
+        t.keys(pane, "G");
         await waitFor("the flood in the log pane", () => (t.screen(pane).includes("flood line") ? true : undefined), 10_000);
         const follow = cli(["logs", "-f", "-n", "0", "a-flood"]);
         const logs = Bun.spawn({ cmd: follow.argv, env: benchEnv(follow.env), stdout: "ignore", stderr: "ignore" });
