@@ -29,7 +29,10 @@ export function endedLine(name: string, e: Ending): string {
   return `[${name} ${how}${why}]`;
 }
 
-const DETACH_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGQUIT", "SIGTERM", "SIGHUP"];
+/** The terminal's own Ctrl-C and Ctrl-\ in line mode: the user detaches, and may go on (in tend ui). */
+const KEY_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGQUIT"];
+/** Told to go, or the terminal hung up: nothing is left to go on with. */
+const GONE_SIGNALS: NodeJS.Signals[] = ["SIGTERM", "SIGHUP"];
 
 /**
  * After piped input ends, the answer to it is still on its way: output is shown until this long
@@ -165,7 +168,8 @@ export async function runAttach(opts: AttachOptions): Promise<number> {
       terminal?.restore();
       terminal = null;
       unwatchSize();
-      for (const s of DETACH_SIGNALS) process.off(s, gone);
+      for (const s of GONE_SIGNALS) process.off(s, gone);
+      for (const s of KEY_SIGNALS) process.off(s, detach);
       conn.close();
       if (line) notice(line);
       resolve(exitCode);
@@ -176,7 +180,8 @@ export async function runAttach(opts: AttachOptions): Promise<number> {
     else finish(1, `tend: lost the connection to the supervisor (${reason || `code ${closeCode}`}); check it with "tend status"`);
   });
 
-  for (const s of DETACH_SIGNALS) process.on(s, gone);
+  for (const s of GONE_SIGNALS) process.on(s, gone);
+  for (const s of KEY_SIGNALS) process.on(s, detach);
   if (raw) {
     terminal = enterRawMode(modes);
     unwatchSize = watchWindowSize((size) => conn.resize(size.cols, size.rows));

@@ -75,6 +75,21 @@ test(":bg -- … creates a session that then appears in the list, and up recalls
   await tmux.until(s, 'a process named "from-ui" already exists');
 }, 20_000);
 
+test("attaching to a session without a terminal, Ctrl-\\ comes back to the UI too (the terminal is in line mode then)", async () => {
+  await bg("--name", "ticker", "--", "sh", "-c", "while :; do echo tick; sleep 0.2; done");
+  const s = await ui();
+  await tmux.until(s, (rows) => rowOf(rows, "ticker")?.includes("running") === true);
+  tmux.keys(s, ["a"]);
+  await tmux.until(s, (rows) => rows.filter((r) => r === "tick").length >= 2);
+  tmux.keys(s, ["C-\\"]);
+  const back = await tmux.until(s, (rows) => rows[0]?.includes("supervisor") === true && rows.some((r) => r.startsWith("detached from ticker")));
+  expect(rowOf(back, "ticker")).toContain("running");
+  // Still the UI a moment later: nothing ends it behind the user's back.
+  await Bun.sleep(1000);
+  tmux.keys(s, ["?"]);
+  await tmux.until(s, "keys (any key closes this)");
+}, 20_000);
+
 test("attach hands the terminal to the session, and detaching comes back to the UI", async () => {
   await bg("--tty", "--name", "sh", "-e", "PS1=$ ", "--", "sh");
   const s = await ui();
