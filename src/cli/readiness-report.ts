@@ -3,8 +3,21 @@ import { formatDuration } from "../core/duration";
 import type { ProcessRecord } from "../core/process-status";
 import { lastLines } from "../client/last-lines";
 import type { TendClient } from "../client/tend-client";
-import type { WaitOutcome } from "../core/api-types";
+import type { WaitAnswer, WaitOutcome } from "../core/api-types";
 import { annotateError } from "./github-actions";
+
+/** How long a process whose probe gave up may take to end, so the report says how it ended. */
+const SETTLE_MS = 1000;
+
+/**
+ * A probe that gave up often means the process is about to end (a server that could not bind a
+ * port someone else holds): if it does within a moment, that is the answer, with its last lines.
+ */
+export async function settledAnswer(client: TendClient, name: string, answer: WaitAnswer): Promise<WaitAnswer> {
+  if (answer.outcome !== "not-ready") return answer;
+  const end = await client.wait(name, "exit", SETTLE_MS).catch(() => null);
+  return end?.outcome === "exited" ? end : answer;
+}
 
 /** Why a readiness wait failed, in one line. */
 export function failureLine(name: string, outcome: WaitOutcome, record: ProcessRecord | null, waitedMs: number): string {

@@ -47,7 +47,8 @@ function stripAnsi(s: string): string {
 /** Usage of the running processes, by pid (see UsageMeter). */
 export type UsageByPid = ReadonlyMap<number, ProcessUsage>;
 
-export function renderStatus(view: SupervisorView, usage: UsageByPid, now: number, out: { isTTY?: boolean }): string {
+/** `project`: the one shown, when the command was scoped to it; an empty one says so. */
+export function renderStatus(view: SupervisorView, usage: UsageByPid, now: number, out: { isTTY?: boolean }, project: string | null = null): string {
   const color = colorEnabled(out);
   const lines: string[] = [];
   if (view.state === "stopped") {
@@ -95,7 +96,7 @@ export function renderStatus(view: SupervisorView, usage: UsageByPid, now: numbe
       lines.push(...body.splice(0, records.length));
     }
   } else if (view.state === "running") {
-    lines.push("no processes");
+    lines.push(project === null ? "no processes" : `no processes in project ${project} ("tend ps --all" shows every project)`);
   }
   return `${lines.join("\n")}\n`;
 }

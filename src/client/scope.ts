@@ -1,5 +1,5 @@
 import path from "node:path";
-import { UsageError } from "../core/errors";
+import { TendError, UsageError } from "../core/errors";
 import { nameProblem, splitName } from "../core/names";
 import { projectOfFolder } from "./config-location";
 import type { ProjectRef } from "../core/process-spec";
@@ -48,14 +48,43 @@ export async function projectForSession(dir: string, records: readonly ProcessRe
 }
 
 /** `alsoKnown`: full names known otherwise (a finished worker's log outlives its record). */
-export function scopeOf(flags: ScopeFlags, records: readonly ProcessRecord[], cwd = process.cwd(), alsoKnown: readonly string[] = []): Scope {
+/** `-p` and `--all` as given: a valid project name, and not both. */
+export function checkScopeFlags(flags: ScopeFlags): void {
+  if (flags.project === undefined) return;
+  const problem = nameProblem(flags.project);
+  if (problem) throw new UsageError(`-p ${flags.project}: ${problem}`);
+  if (flags.all) throw new UsageError("give -p or --all, not both");
+}
+
+export interface ScopeContext {
+  cwd?: string;
+  /** Full names known otherwise (a finished worker's log outlives its record). */
+  alsoKnown?: readonly string[];
+  /** The project of the config found from `cwd` up, for a folder whose project has nothing running. */
+  folderProject?: string | null;
+}
+
+/** The project of the config found from `dir` up, or null: when no process tells it. */
+export async function folderProject(dir = process.cwd()): Promise<string | null> {
+  return (await projectOfFolder(dir))?.name ?? null;
+}
+
+/** Whether the current folder's project must be read from a config: no -p, no --all, nothing running there. */
+export function needsFolderProject(flags: ScopeFlags, records: readonly ProcessRecord[], cwd = process.cwd()): boolean {
+  return flags.project === undefined && !flags.all && projectAt(cwd, records) === null;
+}
+
+export function scopeOf(flags: ScopeFlags, records: readonly ProcessRecord[], ctx: ScopeContext = {}): Scope {
+  checkScopeFlags(flags);
+  const cwd = ctx.cwd ?? process.cwd();
+  const known = new Set([...records.map((r) => r.spec.name), ...(ctx.alsoKnown ?? [])]);
   if (flags.project !== undefined) {
-    const problem = nameProblem(flags.project);
-    if (problem) throw new UsageError(`-p ${flags.project}: ${problem}`);
-    if (flags.all) throw new UsageError("give -p or --all, not both");
+    const projects = new Set([...known].map((n) => splitName(n).project).filter((p) => p !== null));
+    if (!projects.has(flags.project) && flags.project !== ctx.folderProject) {
+      throw new TendError(`no project named "${flags.project}"`, "not_found", projects.size > 0 ? `known: ${[...projects].sort().join(", ")}` : "no process belongs to any project");
+    }
   }
-  const project = flags.all ? null : (flags.project ?? projectAt(cwd, records));
-  const known = new Set([...records.map((r) => r.spec.name), ...alsoKnown]);
+  const project = flags.all ? null : (flags.project ?? projectAt(cwd, records) ?? ctx.folderProject ?? null);
   return {
     project,
     includes: (record) => project === null || record.status.project === project || record.spec.project?.name === project,

@@ -47,6 +47,8 @@ export function httpUrlProblem(url: string): string | null {
   try {
     parsed = new URL(url);
   } catch {
+    // A URL with a variable in it reads as none; say what is meant instead.
+    if (/\$\{?[A-Za-z_]/.test(url)) return 'variables are not expanded in a readiness URL; to wait for the process\'s own PORT use ready = "port"';
     return "expected an http:// or https:// URL";
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {

@@ -65,5 +65,5 @@ test("a second start hands its processes to the running supervisor", async () =>
   expect(await states()).toEqual({ one: "running", two: "running" });
   const third = await tend(["start", "-d", "--dir", a], { env: t.env });
   expect(third.code).toBe(1);
-  expect(third.stderr).toContain('a process named "a/one" already exists');
+  expect(third.stderr).toContain('project a is already running under the supervisor');
 }, 30_000);

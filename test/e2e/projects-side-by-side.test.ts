@@ -70,6 +70,23 @@ test("two projects with the same names run side by side; each command acts on it
   const status = JSON.parse((await tend(["ps", "--json"], { env: t.env, cwd: outside })).stdout);
   expect(status.supervisor.state).toBe("running");
 
+  // A project with nothing running is still the folder's project: stop there touches no other.
+  const again = await tend(["stop"], { env: t.env, cwd: shop });
+  expect(again.stdout + again.stderr).toContain("project shop has nothing running");
+  expect(running(await ps(outside))).toEqual(["blog/web", "blog/worker"]);
+  expect((await tend(["ps"], { env: t.env, cwd: shop })).stdout).toContain("no processes in project shop");
+  // A project nobody has is an error; -p with --all is a usage error, for kill too.
+  const unknown = await tend(["stop", "-p", "nosuch"], { env: t.env, cwd: outside });
+  expect(unknown.code).toBe(1);
+  expect(unknown.stderr).toContain('no project named "nosuch" (known: blog)');
+  const both = await tend(["kill", "--all", "-p", "blog"], { env: t.env, cwd: outside });
+  expect(both.code).toBe(2);
+  expect(running(await ps(outside))).toEqual(["blog/web", "blog/worker"]);
+  // Starting a running project again says so.
+  const twice = await tend(["start", "-d"], { env: t.env, cwd: blog });
+  expect(twice.code).toBe(1);
+  expect(twice.stderr).toContain("project blog is already running under the supervisor");
+
   // The last project gone, the supervisor goes too.
   const stopBlog = await tend(["stop"], { env: t.env, cwd: blog });
   expect(stopBlog.stdout + stopBlog.stderr).toContain("nothing else was left, so the supervisor stopped too");

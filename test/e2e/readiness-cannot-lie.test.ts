@@ -49,6 +49,10 @@ test("a stale server on the port: bg --ready-http fails fast naming the holder, 
   const bg = await tend(["bg", "--name", "api", "-e", `PORT=${port}`, "-e", "DELAY_MS=300", "--ready-http", `http://127.0.0.1:${port}/`, "--timeout", "20s", "--", process.execPath, server], { env: t.env });
   expect(bg.code).toBe(1);
   expect(bg.stderr).toContain(`port ${port} is held by pid ${stalePid} (${process.execPath} ${server}), not by api`);
+  // Its own server could not bind the port and ended: said so, with its last lines, not "still running".
+  expect(bg.stderr).toContain("api exited (code=1) before it was ready");
+  expect(bg.stderr).toContain("--- last ");
+  expect(bg.stderr).not.toContain("still running");
   // Fast: the first answer settles it, well before the 20 s timeout.
   expect(Date.now() - started).toBeLessThan(10_000);
 }, 30_000);

@@ -66,7 +66,7 @@ test("the same config started twice is refused by name: one supervisor, nothing 
   expect((await tend(["start", "-d", "--dir", t.home], { env: t.env })).code).toBe(0);
   const again = await tend(["start", "-d", "--dir", t.home], { env: t.env });
   expect(again.code).toBe(1);
-  expect(again.stderr).toStartWith(`tend: a process named "${projectOf(t.home)}/sleeper" already exists`);
+  expect(again.stderr).toStartWith(`tend: project ${projectOf(t.home)} is already running under the supervisor`);
   const status = JSON.parse((await tend(["status", "--json"], { env: t.env })).stdout);
   expect(status.processes).toHaveLength(1);
   expect((await tend(["stop"], { env: t.env })).code).toBe(0);

@@ -709,6 +709,9 @@ describe("ready", () => {
     expect(message(ready('{ http = "no url" }'), "toml")).toBe(
       'tend.toml:3: process "web": field "ready.http": expected an http:// or https:// URL, got "no url"',
     );
+    expect(message(ready('{ http = "http://127.0.0.1:${PORT}/" }'), "toml")).toBe(
+      `tend.toml:3: process "web": field "ready.http": variables are not expanded in a readiness URL; to wait for the process's own PORT use ready = "port", got "http://127.0.0.1:\${PORT}/"`,
+    );
     expect(message(ready('{ http = "http://x/", status = [200, 99] }'), "toml")).toBe(
       'tend.toml:3: process "web": field "ready.status[1]": expected a whole number from 100 to 599, got 99',
     );

@@ -6,7 +6,7 @@ import { UsageError } from "../../core/errors";
 import type { ProbeFlags } from "../../core/probe-flags";
 import { normaliseSignal, SIGNAL_NAMES } from "../../core/process-spec";
 import type { ProcessRecord } from "../../core/process-status";
-import { scopeOf, type Scope, type ScopeFlags } from "../../client/scope";
+import { folderProject, needsFolderProject, scopeOf, type Scope, type ScopeFlags } from "../../client/scope";
 import type { TendHome } from "../../client/tend-client";
 import { DEFAULT_PERMISSION_MODE, type PermissionMode, type SandboxSettings } from "../../core/sandbox-settings";
 
@@ -15,7 +15,8 @@ import { DEFAULT_PERMISSION_MODE, type PermissionMode, type SandboxSettings } fr
 /** The scope of a command's names, read against the processes there are (and, `withLogs`, the names with logs). */
 export async function scopeFor(client: TendHome, flags: ScopeFlags, withLogs = false): Promise<{ scope: Scope; records: ProcessRecord[] }> {
   const records = await client.knownRecords();
-  return { scope: scopeOf(flags, records, process.cwd(), withLogs ? client.loggedNames() : []), records };
+  const folder = needsFolderProject(flags, records) ? await folderProject() : null;
+  return { scope: scopeOf(flags, records, { alsoKnown: withLogs ? client.loggedNames() : [], folderProject: folder }), records };
 }
 
 /** Which project a command acts on; the default is the project of the current folder. */

@@ -12,7 +12,7 @@ import { probeFromFlags, readFlag } from "../../core/probe-flags";
 import { LogFiles, Size } from "../../core/value-schemas";
 import { tendClient } from "../../client/tend-client";
 import { readinessProgress } from "../progress";
-import { failureLine, readinessJson, readyAfter, reportNotReady } from "../readiness-report";
+import { failureLine, readinessJson, readyAfter, reportNotReady, settledAnswer } from "../readiness-report";
 import { commandAfterDashes, durationOption, jsonArg, printJson, signalOption, probeArgs, probeFlagsOf, rejectStrayProbeOptions, repeatedOption, sandboxArgs, sandboxOf, tailOf } from "./_shared";
 
 /** The probe gives up by itself at its timeout; the wait allows it a moment to say so. */
@@ -88,7 +88,7 @@ export default defineCommand({
     if (probe) {
       // The session's own probe, run by the supervisor.
       const { progress } = readinessProgress(client, record, null);
-      const answer = await client.wait(name, "ready", probe.timeoutMs + PROBE_GRACE_MS);
+      const answer = await settledAnswer(client, name, await client.wait(name, "ready", probe.timeoutMs + PROBE_GRACE_MS));
       const waited = progress.elapsed();
       if (answer.outcome !== "ready") {
         const line = failureLine(name, answer.outcome, answer.record, waited);

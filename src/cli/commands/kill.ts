@@ -2,6 +2,7 @@ import { defineCommand } from "citty";
 import { consola, warmUp } from "../consola";
 import { UsageError } from "../../core/errors";
 import { splitName } from "../../core/names";
+import { checkScopeFlags } from "../../client/scope";
 import { tendClient, type KillOutcome } from "../../client/tend-client";
 import { durationOption, jsonArg, printJson, projectArg, scopeFor, signalOption } from "./_shared";
 
@@ -24,6 +25,7 @@ export default defineCommand({
   async run({ args }) {
     const typed = args._.filter((n) => n !== "--");
     if (args.all && typed.length > 0) throw new UsageError("give names or --all, not both");
+    checkScopeFlags(args);
     if (!args.all && typed.length === 0) throw new UsageError("give one or more names, or --all");
     const signal = signalOption("--signal", args.signal);
     const graceMs = durationOption("--grace", args.grace);

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { defineCommand } from "citty";
 import { consola } from "../consola";
-import { UsageError } from "../../core/errors";
+import { TendError, UsageError } from "../../core/errors";
 import { parseExitWith } from "../../core/exit-with";
 import { nameFromCommand } from "../../core/names";
 import { defaultsFor, type ProcessSpec } from "../../core/process-spec";
@@ -45,6 +45,16 @@ async function handOver(client: TendHome, info: SupervisorInfo, specs: ProcessSp
   const env = process.env as Record<string, string>;
   const processes = specs.map((s) => ({ ...s, env: { ...env, ...s.env } }));
   const handedAt = Date.now();
+  // The same project started again: say so, instead of what a clash of one session's name would.
+  const running = new Set((await client.list()).map((r) => r.spec.name));
+  const project = specs[0]?.project?.name;
+  if (project && specs.some((s) => running.has(s.name))) {
+    throw new TendError(
+      `project ${project} is already running under the supervisor (pid ${info.pid})`,
+      "name_taken",
+      'see it with "tend ps", restart a process with "tend restart NAME", or stop it first with "tend stop"',
+    );
+  }
   const created = await client.create(processes);
   for (const err of created.errors) consola.error(err.message);
   consola.success(`handed ${specs.length} process${specs.length === 1 ? "" : "es"} from ${source} to the running supervisor (pid ${info.pid})`);

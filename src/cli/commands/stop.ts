@@ -24,7 +24,8 @@ export default defineCommand({
         return 0;
       }
       const left = supervisorLeaving ? "; nothing else was left, so the supervisor stopped too" : "";
-      consola.success(`stopped project ${scope.project} (${stopped.length} process${stopped.length === 1 ? "" : "es"})${left}`);
+      if (stopped.length === 0) consola.info(`project ${scope.project} has nothing running${left}`);
+      else consola.success(`stopped project ${scope.project} (${stopped.length} process${stopped.length === 1 ? "" : "es"})${left}`);
       return 0;
     }
     const outcome = await client.shutdown();

@@ -11,7 +11,7 @@ import { shellExitCode } from "../../client/exit-code";
 import { cannotBecomeReady } from "../../client/offline-client";
 import { tendClient, type TendClient } from "../../client/tend-client";
 import { readinessProgress } from "../progress";
-import { failureLine, readinessJson, readyAfter, reportNotReady } from "../readiness-report";
+import { failureLine, readinessJson, readyAfter, reportNotReady, settledAnswer } from "../readiness-report";
 import { durationOption, jsonArg, printJson, probeArgs, probeFlagsOf, projectArg, scopeFor, tailOf } from "./_shared";
 
 export default defineCommand({
@@ -56,7 +56,7 @@ async function waitReady(client: TendClient, name: string, probe: ProbeSpec | nu
     else progress.stop();
     return readinessJson(name, await client.get(name).catch(() => record), waited, result.ok ? null : result.line);
   }
-  const answer = await client.wait(name, "ready", timeoutMs);
+  const answer = await settledAnswer(client, name, await client.wait(name, "ready", timeoutMs));
   const waited = progress.elapsed();
   if (answer.outcome === "ready") {
     const after = readyAfter(answer.record);
