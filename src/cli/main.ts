@@ -57,9 +57,17 @@ function plain(text: string): string {
   return text.replace(/\x1b\[[0-9;]*m/g, "");
 }
 
+/** What follows `--` for the commands that take a command to run; citty's usage does not say it. */
+const AFTER_DASHES: Record<string, string> = { bg: "-- CMD [ARGS…]", run: "-- CMD [ARGS…]", start: "[-- CMD [ARGS…]]" };
+
 async function printUsage(cmd: CommandDef<any>, parent?: CommandDef<any>): Promise<void> {
-  const text = await renderUsage(cmd, parent);
-  process.stdout.write(`${process.stdout.isTTY ? text : plain(text)}\n`);
+  const meta = (await (typeof cmd.meta === "function" ? cmd.meta() : cmd.meta)) as { name?: string } | undefined;
+  const tail = meta?.name ? AFTER_DASHES[meta.name] : undefined;
+  let text = await renderUsage(cmd, parent);
+  if (tail) text = text.replace(/^(.*USAGE.*?) ?((?:\x1b\[[0-9;]*m)*)$/m, `$1 ${tail}$2`);
+  // Lines padded to a wide width wrap mid-word in a narrow terminal.
+  text = (process.stdout.isTTY ? text : plain(text)).replace(/[ \t]+((?:\x1b\[[0-9;]*m)*)$/gm, "$1");
+  process.stdout.write(`${text}\n`);
 }
 
 export async function main(argv: string[]): Promise<number> {

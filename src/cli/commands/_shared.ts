@@ -134,6 +134,7 @@ export function sandboxOf(args: Record<string, unknown>): SandboxSettings | unde
 
 /** Which config, and what of it to run: shared by start and check. */
 export const runPlanArgs = {
+  names: { type: "positional", required: false, description: "Only these processes of the config (and what they depend on)" },
   dir: { type: "string", description: "Working directory and where to look for the config (default: current directory)" },
   config: { type: "string", alias: "f", description: "Config file to use instead of looking in --dir" },
   "env-file": { type: "string", description: "Also load variables from this KEY=VALUE file, after the project's .env (repeatable)" },

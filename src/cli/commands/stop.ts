@@ -6,7 +6,7 @@ import { jsonArg, printJson, projectArg, scopeFor } from "./_shared";
 export default defineCommand({
   meta: {
     name: "stop",
-    description: "Stop a project's processes gracefully (the one whose folder this is, or -p); outside any project, or with --all, the supervisor and everything",
+    description: "Stop a project's processes gracefully (the one whose folder this is, or -p); outside any project, or with --all, stop the supervisor and everything it holds",
   },
   args: {
     ...projectArg,
