@@ -13,6 +13,7 @@ describe("usage errors: one line, a hint, exit 2, nothing started", () => {
     [["status", "-x"], 'tend: unknown option -x for "tend status"'],
     [["start", "--"], "tend: missing command after --"],
     [["--nope"], "tend: unknown option --nope"],
+    [["bg", "--restart", "sometimes", "--", "sleep", "1"], "tend: --restart sometimes: expected one of no, on-failure, always"],
   ];
   for (const [args, expected] of cases) {
     test(`tend ${args.join(" ")}`, async () => {
