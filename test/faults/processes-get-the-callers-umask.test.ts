@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { useTendHome, waitFor } from "../helpers/home";
 import { requireBinary } from "../helpers/tend-cli";
@@ -17,7 +17,8 @@ test("a session gets the umask of the shell that started it; tend's own files st
   const out = path.join(t.home, "umask-seen");
   const bg = withUmask("0002", ["bg", "--name", "u", "--", "sh", "-c", `umask > ${out}; touch ${out}.made; sleep 30`]);
   expect(await bg.exited).toBe(0);
-  await waitFor("the session's umask", () => readFileSync(out, { flag: "a+" }).length > 0);
+  // The file the session touches after writing its umask: once it exists, both are there.
+  await waitFor("the session's files", () => existsSync(`${out}.made`));
   expect(readFileSync(out, "utf8").trim()).toBe("0002");
   expect(mode(`${out}.made`)).toBe("0664");
 
