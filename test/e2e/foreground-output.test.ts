@@ -40,10 +40,10 @@ restart = "no"
 test("a prompt without its newline is shown while the process waits; a \\r progress line shows its last state", async () => {
   const run = startForeground(`
 [processes.db]
-command = "printf 'Password: '; sleep 3; echo; printf '10%%\\\\r50%%\\\\r100%%\\\\n'"
+command = "printf 'Password: '; sleep 6; echo; printf '10%%\\\\r50%%\\\\r100%%\\\\n'"
 restart = "no"
 `);
-  await waitFor("the prompt to show", () => run.output().includes("db   | Password: \n"), 2500);
+  await waitFor("the prompt to show", () => run.output().includes("db   | Password: \n"), 5000);
   const out = await run.done();
   expect(out).toContain("db   | 100%\n");
   expect(out).not.toContain("10%");

@@ -24,11 +24,11 @@ const run = (args: string[], env = t.env) => tend(["logs", ...args], { env });
 
 const TWO_JOBS = `
 [processes.api]
-command = "echo api-1; sleep 0.2; echo api-oops >&2; sleep 0.2; echo api-3"
+command = "echo api-1; sleep 0.6; echo api-oops >&2; sleep 0.6; echo api-3"
 restart = "no"
 
 [processes.db]
-command = "sleep 0.1; echo db-1; sleep 0.2; echo db-2"
+command = "sleep 0.3; echo db-1; sleep 0.6; echo db-2"
 restart = "no"
 `;
 

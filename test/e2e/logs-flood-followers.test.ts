@@ -7,7 +7,7 @@ import { useTendHome, waitFor } from "../helpers/home";
 import { FIXTURES, requireBinary, tend } from "../helpers/tend-cli";
 
 const COUNT = 200_000;
-const t = useTendHome({ stop: true, timeoutMs: 30_000 });
+const t = useTendHome({ stop: true, timeoutMs: 60_000 });
 
 interface Ps {
   processes: Array<{ name: string; state: string; startedAt: number; endedAt: number | null }>;
@@ -56,8 +56,9 @@ test("200,000 lines while one `logs -f` reads slowly and another is killed: the 
   const [slowCode, slowErr, slowOut] = await Promise.all([slow.exited, new Response(slow.stderr).text(), slowRead]);
   expect(killed.signalCode).toBe("SIGKILL");
 
-  // A child held up by its followers would take as long as the slow reader: seconds more.
-  expect(watchedMs).toBeLessThan(aloneMs + 1500);
+  // A child held up by its followers would take as long as the slow reader (about 1 MB/s:
+  // 8 s and more); the bound leaves room for two floods timed on a busy machine.
+  expect(watchedMs).toBeLessThan(Math.max(aloneMs * 1.5, aloneMs + 1500));
   expect(firstMismatch(linesFromLog(readFileSync(path.join(t.home, "logs", "watched.log"), "utf8")), COUNT)).toBeNull();
   expect(slowCode).toBe(1);
   expect(slowErr).toBe("tend: log stream dropped: reader too slow\n");
@@ -66,4 +67,4 @@ test("200,000 lines while one `logs -f` reads slowly and another is killed: the 
   expect(slowLines.length).toBeLessThan(COUNT);
   expect((await tend(["logs", "watched", "-n", "2"], { env: t.env })).stdout).toBe(`${lineFor(COUNT - 2)}\n${lineFor(COUNT - 1)}\n`);
   console.log(`flood of ${COUNT} lines, each run with a 1 s start delay: ${aloneMs} ms alone, ${watchedMs} ms with a slow and a killed follower (the slow one got ${slowLines.length} lines, then was dropped)`);
-}, 30_000);
+}, 60_000);

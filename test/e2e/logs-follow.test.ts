@@ -39,7 +39,8 @@ test("-f returns once a session with restart no has ended; with several names, o
 }, 10_000);
 
 test("-f keeps following across a restart, and a kill ends it", async () => {
-  await bg("job", 'echo "start-$TEND_RESTARTS"; sleep 1; echo "end-$TEND_RESTARTS"');
+  // The first run lasts until the restart ends it, however slow the machine; the second ends soon.
+  await bg("job", 'echo "start-$TEND_RESTARTS"; if [ "$TEND_RESTARTS" = 0 ]; then sleep 30; else sleep 1; fi; echo "end-$TEND_RESTARTS"');
   const f = follower(["-f", "job"]);
   await waitFor("first run's output", () => f.output() === "start-0\n");
   expect((await tend(["restart", "job"], { env: t.env })).code).toBe(0);
@@ -55,17 +56,23 @@ test("-f keeps following across a restart, and a kill ends it", async () => {
 test("-f follows across log rotation and automatic restarts, losing and repeating nothing", async () => {
   const runs = 3;
   const perRun = 150;
+  // The first run holds after its first line until the follower has it: the log keeps fewer
+  // lines than a run writes, so a follower that came later would start mid-way.
+  const go = path.join(t.home, "go");
   writeFileSync(
     path.join(t.home, "tend.toml"),
     `[processes.rotor]
-command = 'for i in $(seq 1 ${perRun}); do echo "run$TEND_RESTARTS line $i of this run"; sleep 0.002; done; [ "$TEND_RESTARTS" -ge ${runs - 1} ] || exit 1'
+command = 'for i in $(seq 1 ${perRun}); do echo "run$TEND_RESTARTS line $i of this run"; [ $i = 1 ] && until [ -e ${go} ]; do sleep 0.02; done; sleep 0.002; done; [ "$TEND_RESTARTS" -ge ${runs - 1} ] || exit 1'
 restart = "on-failure"
 backoff = { initial = "100ms", max = "100ms" }
 log = { max_size = "2KiB", max_files = 3 }
 `,
   );
   expect((await tend(["start", "-d", "--dir", t.home], { env: t.env })).code).toBe(0);
-  const got = await follower(["-f", "rotor"]).done();
+  const f = follower(["-f", "rotor"]);
+  await waitFor("the follower has the first line", () => f.output().startsWith("run0 line 1 of this run\n"));
+  writeFileSync(go, "");
+  const got = await f.done();
   expect(got.code).toBe(0);
   const expected: string[] = [];
   for (let r = 0; r < runs; r++) for (let i = 1; i <= perRun; i++) expected.push(`run${r} line ${i} of this run`);

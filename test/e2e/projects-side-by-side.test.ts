@@ -53,7 +53,8 @@ test("two projects with the same names run side by side; each command acts on it
   expect(running(await ps(shop, "--all"))).toHaveLength(4);
 
   // Each process got its own project and folder.
-  await waitFor("the first lines", async () => (await tend(["logs", "web"], { env: t.env, cwd: blog })).stdout.includes("web of"));
+  const said = async (cwd: string, ...args: string[]) => (await tend(["logs", ...args], { env: t.env, cwd })).stdout.includes(" of ");
+  await waitFor("the first lines", async () => (await said(blog, "web")) && (await said(shop, "web")) && (await said(outside, "worker", "-p", "blog")));
   expect((await tend(["logs", "web"], { env: t.env, cwd: shop })).stdout).toBe(`web of shop in ${shop}\n`);
   expect((await tend(["logs", "web"], { env: t.env, cwd: blog })).stdout).toBe(`web of blog in ${blog}\n`);
   expect((await tend(["logs", "worker", "-p", "blog"], { env: t.env, cwd: outside })).stdout).toBe("worker of blog as worker\n");
@@ -96,16 +97,26 @@ test("two projects with the same names run side by side; each command acts on it
 test("a foreground start shows its own project only, even when another project's start joins its supervisor", async () => {
   const shop = project("shop", '[processes.web]\ncommand = "echo shop says hi; exec sleep 60"\n');
   const blog = project("blog", '[processes.web]\ncommand = "echo blog says hi; exec sleep 60"\n');
-  const first = Bun.spawn({ cmd: [BINARY, "start"], cwd: shop, env: t.env, stdout: "pipe", stderr: "pipe" });
-  await waitFor("shop's web", async () => running(await ps(t.home)).includes("shop/web"));
-  const second = Bun.spawn({ cmd: [BINARY, "start"], cwd: blog, env: t.env, stdout: "pipe", stderr: "pipe" });
-  await waitFor("blog's web", async () => running(await ps(t.home)).includes("blog/web"));
+  const foreground = (cwd: string) => {
+    const proc = Bun.spawn({ cmd: [BINARY, "start"], cwd, env: t.env, stdout: "pipe", stderr: "pipe" });
+    let out = "";
+    const reading = (async () => {
+      for await (const chunk of proc.stdout) out += new TextDecoder().decode(chunk);
+    })();
+    return { proc, output: () => out, reading };
+  };
+  const first = foreground(shop);
+  await waitFor("shop's web", () => first.output().includes("shop says hi"));
+  const second = foreground(blog);
+  await waitFor("blog's web", () => second.output().includes("blog says hi"));
+  // Time for blog's line to reach the first start too, were it sent there.
   await Bun.sleep(300);
-  second.kill("SIGINT");
-  await second.exited;
-  first.kill("SIGINT");
-  await first.exited;
-  const [a, b] = [await new Response(first.stdout).text(), await new Response(second.stdout).text()];
+  for (const { proc, reading } of [second, first]) {
+    proc.kill("SIGINT");
+    await proc.exited;
+    await reading;
+  }
+  const [a, b] = [first.output(), second.output()];
   expect(a).toContain("web  | shop says hi");
   expect(a).not.toContain("blog says hi");
   expect(b).toContain("web  | blog says hi");

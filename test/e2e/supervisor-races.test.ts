@@ -34,7 +34,12 @@ test("a kill during a restart wins: nothing comes back untracked, and other logs
   const pids = running().filter((pid) => pid !== state.supervisor.pid);
   const otherPid = state.processes[0]!.pid!;
   for (const pid of pids) {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    } catch {
+      continue; // one of "other"'s short sleeps, gone since it was listed
+    }
     const pgid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
     expect(pgid).toBe(otherPid);
   }
@@ -44,7 +49,9 @@ test("a bg during tend stop waits for the old supervisor and starts under a new 
   expect((await tend(["bg", "--name", "slow", "--", "sh", "-c", 'trap "" TERM; while :; do sleep 0.1; done'], { env: t.env })).code).toBe(0);
   const first = (await ps()).supervisor.pid;
   const stop = tend(["stop"], { env: t.env });
-  await Bun.sleep(300);
+  // The record says so once the stop has reached the supervisor: the next bg comes during it.
+  const stoppingSlow = () => JSON.parse(readFileSync(path.join(t.home, "processes", "slow.json"), "utf8")).status.state === "stopping";
+  await waitFor("the stop under way", stoppingSlow);
   const late = await tend(["bg", "--name", "late", "--", "sleep", "60"], { env: t.env, timeoutMs: 30_000 });
   expect((await stop).code).toBe(0);
   expect(late.code).toBe(0);

@@ -23,6 +23,8 @@ test("closing the terminal of a foreground start stops every process gracefully,
   const session = tmux.start([BINARY, "start", "--dir", t.home], { ...t.env, NOTE_FILE: note });
   await tmux.until(session, "supervising 2 processes");
   await running(["web", "idle"]);
+  // "running" is said at the spawn; the trap is set once the script says it waits.
+  await tmux.until(session, "waiting for SIGTERM");
   const supervisor = tmux.panePid(session);
 
   tmux.kill(session);

@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { useTendHome } from "../helpers/home";
+import { useTendHome, waitFor } from "../helpers/home";
 import { requireBinary, tend } from "../helpers/tend-cli";
 
 const t = useTendHome({ killAll: true, stop: true, timeoutMs: 60_000 });
@@ -28,7 +28,16 @@ test(`with ${LIMIT} fds, ${SESSIONS} short sessions all start, and the superviso
   for (let i = 1; i <= SESSIONS; i++) {
     const bg = await tend(["bg", "--name", `s${i}`, "--", "true"], { env: t.env });
     if (bg.code !== 0) failures.push(`s${i}: ${bg.stderr.trim()}`);
-    if (i === 20 || i === SESSIONS) counts.push(openFds());
+    if (i === 20 || i === SESSIONS) {
+      // Counted once that session has ended and been put away, not while it closes its pipes.
+      expect((await tend(["wait", `s${i}`, "--exit"], { env: t.env })).code).toBe(0);
+      await waitFor("the fd count to settle", async () => {
+        const before = openFds();
+        await Bun.sleep(100);
+        return openFds() === before;
+      });
+      counts.push(openFds());
+    }
   }
   expect(failures).toEqual([]);
   const [after20, afterAll] = counts as [number, number];

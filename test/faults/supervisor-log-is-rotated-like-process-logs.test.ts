@@ -16,7 +16,7 @@ test("supervisor.log rotates at 10 MiB into .1 and .2 like a process's log, and 
   writeFileSync(`${log}.2`, "oldest\n", { mode: 0o600 });
 
   expect((await tend(["bg", "--name", "one", "--", "sh", "-c", "exit 0"], { env: t.env })).code).toBe(0);
-  await waitFor("the supervisor to write past the limit", () => statSync(log).size < MAX && existsSync(`${log}.1`) && readFileSync(`${log}.1`, "utf8").startsWith(line));
+  await waitFor("the supervisor to write past the limit", () => statSync(log).size < MAX && existsSync(`${log}.1`) && statSync(`${log}.1`).size > MAX && readFileSync(`${log}.1`, "utf8").startsWith(line));
 
   expect(readFileSync(`${log}.2`, "utf8")).toBe("previous\n");
   expect(existsSync(`${log}.3`)).toBe(false);

@@ -81,8 +81,9 @@ const state = (name: string) => h.supervisor.get(name).status.state;
 describe("GET /v1/logs", () => {
   test("history of several names interleaves by time, with filters", async () => {
     await h.supervisor.add([
-      spec("a", "echo a1; sleep 0.1; echo a2 >&2; sleep 0.2; echo a3"),
-      spec("b", "sleep 0.05; echo b1; sleep 0.1; echo b2"),
+      // 200 ms between neighbours: the order is the output's, not a race of two shells' starts.
+      spec("a", "echo a1; sleep 0.4; echo a2 >&2; sleep 0.8; echo a3"),
+      spec("b", "sleep 0.2; echo b1; sleep 0.4; echo b2"),
     ]);
     await waitFor("both exited", () => state("a") === "exited" && state("b") === "exited");
     const all = await records(await logs("name=a&name=b"));
@@ -145,9 +146,8 @@ describe("GET /v1/logs", () => {
 
   test("a follow ends when the process is removed", async () => {
     await h.supervisor.add([spec("doomed", "echo here; sleep 30")]);
-    await Bun.sleep(100);
     const got = logs("name=doomed&follow=1").then(records);
-    await Bun.sleep(100);
+    await waitFor("the follower subscribed", () => subscribed === 1, 3000);
     await h.supervisor.remove("doomed", { graceMs: 500 });
     expect((await got).map((r) => r.text)).toEqual(["here"]);
     expect(subscribed).toBe(0);

@@ -231,8 +231,8 @@ describe("stopping a confined process", () => {
   });
 
   withBwrap("a TERM-ignoring command that forks ends by group and marker", async () => {
-    const child = spawnConfined(["sh", "-c", 'trap "" TERM; sleep 1000 & while :; do sleep 0.1; done'], WORKSPACE, "ignore");
-    // bwrap, its pid-namespace init, sh, sleep 1000 and a sleep 0.1.
+    const child = spawnConfined(["sh", "-c", 'trap "" TERM; sleep 1000 & while :; do sleep 1000; done'], WORKSPACE, "ignore");
+    // bwrap, its pid-namespace init, sh and two sleeps (long ones: each is read in /proc below).
     await waitFor(() => marked().length >= 5);
     const tree = marked();
     expect(tree.length).toBeGreaterThanOrEqual(5);

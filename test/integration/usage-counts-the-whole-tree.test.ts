@@ -25,7 +25,8 @@ test.skipIf(process.platform !== "linux")("CPU and memory count the group, its d
   const usage = meter.measure(await view());
   const tree = usage.get(await pidOf("tree"))!;
   expect(tree.processes).toBe(5);
-  expect(tree.cpuPercent).toBeGreaterThan(30);
+  // A busy loop takes a core when it can; well above the idle ones even on a loaded machine.
+  expect(tree.cpuPercent).toBeGreaterThan(15);
   expect(tree.self.cpuPercent).toBeLessThan(5);
   expect(tree.memoryBytes).toBeGreaterThan(tree.self.memoryBytes);
   const idle = usage.get(await pidOf("idle"))!;

@@ -142,7 +142,7 @@ describe("filters", () => {
     const tailMs = performance.now() - started;
     expect(texts(lines)).toEqual(["x".repeat(100), "the end"]);
     // Parsing all 36 MB takes about half a second; a few block reads from the end, milliseconds.
-    expect(tailMs).toBeLessThan(100);
+    expect(tailMs).toBeLessThan(250);
   });
 });
 
