@@ -34,9 +34,11 @@ export function notAnswering(pid: number, waitedMs: number): TendError {
 
 /**
  * Supervisors (by pid) that gave no answer in time to this process: a command that asks again
- * is told at once, so it waits out the timeout once, whatever it asks after.
+ * is told at once, so it waits out the timeout once, whatever it asks after. For twice the
+ * timeout only: a client that stays (`tend ui`) asks again later, as a supervisor that was
+ * swamped or stopped (SIGSTOP) may answer again.
  */
-const unanswered = new Map<number, TendError>();
+const unanswered = new Map<number, { error: TendError; at: number }>();
 
 /**
  * HTTP/1.1 + JSON over the supervisor's unix socket: the one place requests are sent. API
@@ -80,11 +82,11 @@ export class ApiClient {
   }
 
   private async send(method: string, path: string, body: unknown, signal: AbortSignal | undefined): Promise<Response> {
-    const silent = unanswered.get(this.supervisor.pid);
-    if (silent) throw silent;
-    checkOwnSocket(this.supervisor.socket);
     // The timeout covers the connection and the answer's first byte, not a stream's length.
     const timeoutMs = answerTimeoutMs();
+    const silent = unanswered.get(this.supervisor.pid);
+    if (silent && Date.now() - silent.at < 2 * timeoutMs) throw silent.error;
+    checkOwnSocket(this.supervisor.socket);
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), timeoutMs);
     const passOn = () => abort.abort(signal?.reason);
@@ -101,7 +103,7 @@ export class ApiClient {
       if (signal?.aborted) throw error;
       if (abort.signal.aborted) {
         const error = notAnswering(this.supervisor.pid, timeoutMs);
-        unanswered.set(this.supervisor.pid, error);
+        unanswered.set(this.supervisor.pid, { error, at: Date.now() });
         throw error;
       }
       throw new TendError(

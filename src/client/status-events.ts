@@ -1,9 +1,9 @@
-import type { StatusEvent } from "../core/api-types";
+import { KEEP_ALIVE_MS, type StatusEvent } from "../core/api-types";
 import type { ProcessRecord } from "../core/process-status";
 import { watchFolder } from "../platform/folder-watch";
 import type { HomeLayout } from "../platform/paths";
 import { readSupervisorState } from "../platform/supervisor-file";
-import { ApiClient } from "./api-client";
+import { answerTimeoutMs, ApiClient } from "./api-client";
 import { NdjsonSplitter } from "./ndjson";
 import { OfflineClient } from "./offline-client";
 import { OnlineClient } from "./online-client";
@@ -70,7 +70,8 @@ export function watchStatus(paths: HomeLayout, handlers: StatusHandlers): () => 
 
 /**
  * Reads the event stream until it ends: `closed` after the supervisor said it stops, `ended`
- * when it broke off without a word (killed), `failed` when it could not be opened.
+ * when it broke off without a word (killed), `failed` when it could not be opened or went
+ * silent.
  */
 async function follow(api: ApiClient, handlers: StatusHandlers, signal: AbortSignal): Promise<"closed" | "ended" | "failed"> {
   let body: ReadableStream<Uint8Array>;
@@ -82,9 +83,18 @@ async function follow(api: ApiClient, handlers: StatusHandlers, signal: AbortSig
   const splitter = new NdjsonSplitter();
   const reader = body.getReader();
   let closing = false;
+  // The stream says something at least every KEEP_ALIVE_MS: a longer silence is a supervisor
+  // that stopped answering (frozen, swamped), not a quiet one.
+  const silenceMs = KEEP_ALIVE_MS + answerTimeoutMs();
+  let silent = false;
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      const watchdog = setTimeout(() => {
+        silent = true;
+        void reader.cancel();
+      }, silenceMs);
+      const { done, value } = await reader.read().finally(() => clearTimeout(watchdog));
+      if (silent) return "failed";
       if (done) break;
       for (const line of splitter.push(value)) {
         const event = JSON.parse(line) as StatusEvent;
@@ -100,5 +110,6 @@ async function follow(api: ApiClient, handlers: StatusHandlers, signal: AbortSig
   } catch {
     // Broken off: whoever answers now is looked for again.
   }
+  if (silent) return "failed";
   return closing ? "closed" : "ended";
 }

@@ -42,6 +42,13 @@ export interface WaitAnswer {
 }
 
 /**
+ * A streamed answer (events, logs, a long operation) sends a blank at least this often when
+ * it has nothing else to say: under the server's idle timeout (10 s), which would cut a quiet
+ * answer, and what tells a client a stream that went silent from one that is quiet.
+ */
+export const KEEP_ALIVE_MS = 5000;
+
+/**
  * One line of `GET /v1/events`: first the status as `GET /v1/status` has it, then every change
  * of a record as it happens. A client that reads slowly gets each process's latest record, not
  * every step it went through.

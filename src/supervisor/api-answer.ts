@@ -1,5 +1,5 @@
 import type { Server } from "bun";
-import type { ApiErrorBody } from "../core/api-types";
+import { KEEP_ALIVE_MS, type ApiErrorBody } from "../core/api-types";
 import { httpStatus, isApiErrorCode, TendError } from "../core/errors";
 import { within } from "./within";
 
@@ -39,8 +39,6 @@ export function errorResponse(error: unknown): Response {
 
 /** Answers that take longer than this start streaming. */
 const PROMPT_MS = 500;
-/** Under the server's idle timeout (10 s), which would otherwise cut a quiet answer. */
-export const KEEP_ALIVE_MS = 5000;
 
 /**
  * Answers with `work`'s outcome. Most work is done in a moment and answered as usual; work

@@ -1,7 +1,6 @@
-import type { StatusEvent } from "../core/api-types";
 import type { ProcessRecord } from "../core/process-status";
 import type { SupervisorInfo } from "../core/supervisor-info";
-import { KEEP_ALIVE_MS } from "./api-answer";
+import { KEEP_ALIVE_MS, type StatusEvent } from "../core/api-types";
 import type { Supervisor } from "./supervisor";
 
 const KEEPALIVE = "\n";

@@ -1,3 +1,4 @@
+import { KEEP_ALIVE_MS } from "../core/api-types";
 import { isSettled } from "../core/process-status";
 import { formatTimestamp, parseTimestamp, type StreamName } from "../core/cri";
 import { TendError } from "../core/errors";
@@ -12,8 +13,6 @@ const READ_AHEAD_BYTES = 1024 * 1024;
 /** A follower further behind than this is dropped rather than held in memory. */
 const MAX_BACKLOG_BYTES = 4 * 1024 * 1024;
 const HISTORY_BATCH_BYTES = 256 * 1024;
-/** Bun closes a connection idle for 10 s; an empty line now and then keeps a quiet follow open. */
-const KEEPALIVE_MS = 5000;
 
 // History goes out as strings, which the server encodes as it writes; live lines as bytes.
 const DROPPED = `${JSON.stringify({ dropped: true, reason: "client too slow" })}\n`;
@@ -165,7 +164,10 @@ class LogFeed {
     );
     signal.addEventListener("abort", () => this.stop(), { once: true });
     if (!query.follow) return;
-    this.keepAlive = setInterval(() => this.enqueue(KEEPALIVE), KEEPALIVE_MS);
+    // The answer begins now, also for a process that has written nothing yet: a client takes
+    // a supervisor that has not begun its answer within TEND_TIMEOUT for a frozen one.
+    this.enqueue(KEEPALIVE);
+    this.keepAlive = setInterval(() => this.enqueue(KEEPALIVE), KEEP_ALIVE_MS);
     for (const name of query.names) if (isSettled(sup.get(name).status.state)) this.ended(name);
   }
 

@@ -86,3 +86,10 @@ test("a quiet -f survives the server's idle timeout (15 s without a line)", asyn
   expect(await tend(["logs", "-f", "quiet"], { env: t.env })).toEqual({ code: 0, stdout: "before\nafter\n", stderr: "" });
   expect(performance.now() - started).toBeGreaterThan(14_000);
 }, 25_000);
+
+test("a -f of a process that has written nothing yet is answered at once, not taken for a frozen supervisor", async () => {
+  await bg("silent", "sleep 3; echo late");
+  // The client gives a supervisor 1 s to begin its answer; the first line comes after 3.
+  const follow = await tend(["logs", "-f", "silent"], { env: { ...t.env, TEND_TIMEOUT: "1s" } });
+  expect(follow).toEqual({ code: 0, stdout: "late\n", stderr: "" });
+}, 15_000);

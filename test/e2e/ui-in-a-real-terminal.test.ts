@@ -171,6 +171,20 @@ test("a supervisor killed outright is reported as lost, and the next one is foll
   await tmux.until(s, (rows) => /supervisor \d+ up/.test(rows[0] ?? "") && rowOf(rows, "later")?.includes("running") === true);
 }, 30_000);
 
+test("a frozen supervisor is said, and once it answers again the UI follows it and its logs again", async () => {
+  await bg("--name", "web", "--", "sh", "-c", "echo before; sleep 3; echo after; sleep 60");
+  const s = tmux.start([requireBinary(), "ui"], { TEND_HOME: t.home, TEND_TIMEOUT: "1s" });
+  await tmux.until(s, (rows) => rowOf(rows, "web")?.includes("running") === true);
+  const { supervisor } = JSON.parse((await tend(["ps", "--json"], { env: t.env })).stdout);
+  process.kill(supervisor.pid, "SIGSTOP");
+  try {
+    await tmux.until(s, "the supervisor does not answer", 10_000);
+  } finally {
+    process.kill(supervisor.pid, "SIGCONT");
+  }
+  await tmux.until(s, (rows) => /supervisor \d+ up/.test(rows[0] ?? "") && rows.some((r) => r.includes("after")), 15_000);
+}, 30_000);
+
 test("NO_COLOR leaves colours out; the selected row is still shown in reverse video", async () => {
   await bg("--name", "web", ...sleeper);
   for (const noColor of [false, true]) {
