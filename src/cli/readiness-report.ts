@@ -1,5 +1,6 @@
 import { exitedBeforeReady } from "../core/probe-spec";
 import { formatDuration } from "../core/duration";
+import { splitName } from "../core/names";
 import type { ProcessRecord } from "../core/process-status";
 import { lastLines } from "../client/last-lines";
 import type { TendClient } from "../client/tend-client";
@@ -40,7 +41,7 @@ export function failureLine(name: string, outcome: WaitOutcome, record: ProcessR
  */
 export function readinessJson(name: string, record: ProcessRecord | null, waitedMs: number, reason: string | null) {
   const s = record?.status;
-  return { name, pid: s?.pid ?? null, state: s?.state ?? null, ready: reason === null, readyAt: s?.readyAt ?? null, waitedMs, reason };
+  return { ...splitName(name), pid: s?.pid ?? null, state: s?.state ?? null, ready: reason === null, readyAt: s?.readyAt ?? null, waitedMs, reason };
 }
 
 /** How long the run took to become ready, from its start. */

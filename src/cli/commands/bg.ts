@@ -94,12 +94,12 @@ export default defineCommand({
         const line = failureLine(name, answer.outcome, answer.record, waited);
         progress.stop();
         await reportNotReady(client, name, line, tail);
-        if (args.json) printJson({ ...readinessJson(name, answer.record, waited, line), ...splitName(name) });
+        if (args.json) printJson(readinessJson(name, answer.record, waited, line));
         return 1;
       }
       record = answer.record ?? record;
       progress.succeed(`${name} ready after ${readyAfter(record)} (pid ${record.status.pid})`);
-      if (args.json) printJson({ ...readinessJson(name, record, waited, null), ...splitName(name) });
+      if (args.json) printJson(readinessJson(name, record, waited, null));
       return 0;
     }
     if (args.json) {

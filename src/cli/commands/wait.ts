@@ -2,6 +2,7 @@ import { defineCommand } from "citty";
 import { consola, warmUp } from "../consola";
 import { formatDuration } from "../../core/duration";
 import { TendError, UsageError } from "../../core/errors";
+import { splitName } from "../../core/names";
 import { PROBE_DEFAULTS, type ProbeSpec } from "../../core/probe-spec";
 import { probeFromFlags } from "../../core/probe-flags";
 import type { ProcessRecord } from "../../core/process-status";
@@ -78,7 +79,7 @@ async function waitForExit(client: TendClient, name: string, timeout: string | u
   if (answer.outcome === "timeout") {
     const reason = `${name} still running after ${timeout}`;
     await reportNotReady(client, name, reason, 0);
-    if (json) printJson({ name, ended: false, exitCode: null, exitSignal: null, status: 1, reason });
+    if (json) printJson({ ...splitName(name), ended: false, exitCode: null, exitSignal: null, status: 1, reason });
     return 1;
   }
   const record: ProcessRecord | null = answer.record;
@@ -86,6 +87,6 @@ async function waitForExit(client: TendClient, name: string, timeout: string | u
   const { exitCode, exitSignal } = record.status;
   const status = shellExitCode(exitCode, exitSignal);
   consola.info(`${name} ended (${describeExit(exitCode, exitSignal)})`);
-  if (json) printJson({ name, ended: true, exitCode, exitSignal, status, reason: null });
+  if (json) printJson({ ...splitName(name), ended: true, exitCode, exitSignal, status, reason: null });
   return status;
 }
