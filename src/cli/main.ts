@@ -45,10 +45,10 @@ function helpRequested(args: string[]): boolean {
 }
 
 /**
- * Under `--json` stdout is the document alone: consola's lines (progress, success) go to
- * stderr, whatever a command prints through it.
+ * Under `--json` stdout is the document alone, and under `run` the command's own: consola's
+ * lines (progress, success) go to stderr, whatever a command prints through it.
  */
-async function jsonOnStdout(): Promise<void> {
+async function stdoutNotForTend(): Promise<void> {
   const { consola } = await import("./consola");
   consola.options.stdout = process.stderr;
 }
@@ -109,7 +109,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const def = (await (typeof cmd.args === "function" ? cmd.args() : cmd.args)) as ArgsDef;
     json = "json" in def && options(rest).includes("--json");
-    if (json) await jsonOnStdout();
+    if (json || name === "run") await stdoutNotForTend();
     const unsupported = name === "version" ? null : unsupportedReason("supervisor");
     if (unsupported) throw new TendError(`tend ${first}: ${unsupported}`, "unsupported_platform");
     checkArgs(name, def, rest, variadic.has(name));

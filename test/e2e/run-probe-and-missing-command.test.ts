@@ -24,16 +24,17 @@ test("tend run --name N --ready-http waits for the probe given, not only for N t
   const notYet = await tend(["run", "--name", "api", "--ready-http", closed, "--timeout", "400ms", "--tail", "5", "--", "echo", "ran"], { env: t.env });
   expect(notYet.code).toBe(1);
   expect(notYet.stdout).not.toContain("ran");
-  expect(notYet.stderr).toStartWith(`tend: api not ready after 400ms (http ${closed})`);
+  expect(notYet.stderr).toContain(`\ntend: api not ready after 400ms (http ${closed})`);
   expect(notYet.stderr).toContain("api up");
 
   // The answer must come from the session's own server, which starts a moment after it runs.
   const port = await freePort();
   await bg("--name", "web", "-e", `PORT=${port}`, "-e", "DELAY_MS=500", "--", process.execPath, path.join(FIXTURES, "http-server.ts"));
   const up = await tend(["run", "--name", "web", "--ready-http", `http://127.0.0.1:${port}/`, "--timeout", "5s", "--", "echo", "ran"], { env: t.env });
-  expect(up.stderr).toBe("");
   expect(up.code).toBe(0);
-  expect(up.stdout).toEndWith("ran\n");
+  // tend's own lines go to stderr: stdout is the command's alone.
+  expect(up.stdout).toBe("ran\n");
+  expect(up.stderr).toMatch(/web ready after \S+; running echo ran\n$/);
 }, 20_000);
 
 test("tend run --name N --timeout gives up after that long when N's own probe has not passed", async () => {

@@ -77,7 +77,10 @@ export default defineCommand({
       const failing = known.filter(failed).map((r) => r.spec.name);
       names = names.length > 0 ? names.filter((n) => failing.includes(n)) : failing;
       all = false;
-      if (names.length === 0) return 0;
+      if (names.length === 0) {
+        process.stderr.write(`tend: no process has failed (${known.length} checked)\n`);
+        return 0;
+      }
     }
     // On GitHub Actions a dump of several logs comes one process at a time, each in a fold.
     const color = colorEnabled(process.stdout);
@@ -90,7 +93,7 @@ export default defineCommand({
     let format: (e: LogEntry) => string = () => "";
     const outcome = await client.logs(req, {
       start(resolved) {
-        format = logFormatter(resolved, { prefixed: req.all || resolved.length > 1, timestamps: args.timestamps === true, json: args.json === true, color });
+        format = logFormatter(resolved, { prefixed: req.all || args.failed === true || resolved.length > 1, timestamps: args.timestamps === true, json: args.json === true, color });
       },
       lines(batch) {
         let text = "";

@@ -1,10 +1,9 @@
 import { statSync } from "node:fs";
 import { defineCommand } from "citty";
-import { consola } from "../consola";
 import { UsageError } from "../../core/errors";
 import { describeProbe, PROBE_DEFAULTS } from "../../core/probe-spec";
 import { probeFromFlags } from "../../core/probe-flags";
-import { parseDuration } from "../../core/duration";
+import { formatDuration, parseDuration } from "../../core/duration";
 import { probeHere, probeUntilReady } from "../../client/client-probe";
 import { shellExitCode } from "../../client/exit-code";
 import { cannotBecomeReady } from "../../client/offline-client";
@@ -12,6 +11,7 @@ import { tendClient } from "../../client/tend-client";
 import { localProbe, Progress, readinessProgress } from "../progress";
 import { failureLine, reportNotReady } from "../readiness-report";
 import { colorEnabled } from "../colors";
+import { annotateError } from "../github-actions";
 import { dumpLogs } from "../log-dump";
 import { commandAfterDashes, jsonArg, printJson, probeArgs, probeFlagsOf, tailOf } from "./_shared";
 
@@ -70,21 +70,23 @@ export default defineCommand({
         const answer = await client.wait(args.name, "ready", timeoutMs);
         if (answer.outcome !== "ready") problem = failureLine(args.name, answer.outcome, answer.record, progress.elapsed());
       }
-      progress.stop();
       if (problem !== null) {
+        progress.stop();
         await reportNotReady(client, args.name, problem, tail);
         return outcome(1, false, notRun, problem);
       }
+      progress.succeed(`${args.name} ready after ${formatDuration(progress.elapsed())}; running ${command.join(" ")}`);
     } else if (probe) {
       if (probe.check.kind === "log") throw new UsageError("--ready-log needs --name: whose output should it read?");
       const local = localProbe(null, probe);
       const progress = new Progress(`waiting for ${describeProbe(probe)}`, local.watch);
       const problem = await probeHere(probe, local.attemptFailed);
-      progress.stop();
       if (problem) {
+        progress.stop();
         process.stderr.write(`tend: ${problem}\n`);
         return outcome(1, false, notRun, problem);
       }
+      progress.succeed(`${describeProbe(probe)} ready after ${formatDuration(progress.elapsed())}; running ${command.join(" ")}`);
     }
 
     let child: Bun.Subprocess;
@@ -109,11 +111,12 @@ export default defineCommand({
     if (status === 0) return outcome(0, true, exit, null);
 
     const failure = `${command.join(" ")} failed (exit ${status})`;
+    annotateError(failure);
     if (tail === 0) {
-      consola.error(failure);
+      process.stderr.write(`tend: ${failure}\n`);
       return outcome(status, true, exit, failure);
     }
-    consola.error(`${failure}; the last ${tail} lines of each session's log follow ("tend logs NAME" has them all)`);
+    process.stderr.write(`tend: ${failure}; the last ${tail} lines of each session's log follow ("tend logs NAME" has them all)\n`);
     const known = (await client.status()).processes;
     const out = json ? process.stderr : process.stdout;
     await dumpLogs(client, known.map((r) => r.spec.name), known, { filter: { tail }, timestamps: false, color: colorEnabled(out) }, (text) => void out.write(text));
