@@ -112,8 +112,8 @@ export async function main(argv: string[]): Promise<number> {
     if (json || name === "run") await stdoutNotForTend();
     const unsupported = name === "version" ? null : unsupportedReason("supervisor");
     if (unsupported) throw new TendError(`tend ${first}: ${unsupported}`, "unsupported_platform");
-    checkArgs(name, def, rest, variadic.has(name));
-    const { result } = await runCommand(cmd, { rawArgs: rest });
+    const rawArgs = checkArgs(name, def, rest, variadic.has(name));
+    const { result } = await runCommand(cmd, { rawArgs });
     return typeof result === "number" ? result : 0;
   } catch (error) {
     return reportError(error, debug, json);

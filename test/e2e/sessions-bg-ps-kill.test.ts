@@ -3,7 +3,7 @@ import { readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { isLiveProcess } from "../../src/platform/live-processes";
 import { useTendHome, waitFor, writtenPids } from "../helpers/home";
-import { FIXTURES, tend } from "../helpers/tend-cli";
+import { FIXTURES, allEnded, tend } from "../helpers/tend-cli";
 
 const t = useTendHome({ stop: true });
 
@@ -79,6 +79,15 @@ describe("background sessions", () => {
     expect((await tend(["kill", "job"], { env: t.env })).code).toBe(0);
     expect((await psJson()).processes).toEqual([]);
   }, 30_000);
+
+  test("short options combine as in other tools: -eA=1 and -e B=2 both reach the session, -n1 keeps one line", async () => {
+    const bg = await tend(["bg", "-eA=1", "-e", "B=-2", "--name", "env", "--", "sh", "-c", 'echo "$A"; echo "$B"'], { env: t.env });
+    expect(bg.code).toBe(0);
+    await allEnded(t.env);
+    expect((await tend(["logs", "env"], { env: t.env })).stdout).toBe("1\n-2\n");
+    expect((await tend(["logs", "env", "-n1"], { env: t.env })).stdout).toBe("-2\n");
+    expect((await tend(["logs", "-tn", "1", "env"], { env: t.env })).stdout).toMatch(/^\d{4}-\S+ -2\n$/);
+  }, 20_000);
 
   test("bad input gets a clear error and changes nothing", async () => {
     const cases: Array<[string[], number, string]> = [
