@@ -5,7 +5,7 @@ import { tendClient } from "../../client/tend-client";
 import { projectArg, scopeFor } from "./_shared";
 
 export default defineCommand({
-  meta: { name: "restart", description: "Stop processes (gracefully) and start them again with a fresh restart history" },
+  meta: { name: "restart", description: "Stop processes (gracefully) and start them again, backoff and crash count reset" },
   args: {
     names: { type: "positional", required: false, description: "Names of the processes" },
     ...projectArg,
