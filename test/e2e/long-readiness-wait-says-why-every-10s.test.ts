@@ -20,13 +20,15 @@ test("without a terminal, bg, wait and run each print one 'still waiting' line p
     tend(["wait", "idle", "--ready-port", String(waitPort), "--timeout", "12s"], { env: t.env }),
     tend(["run", "--ready-port", String(runPort), "--timeout", "12s", "--", "true"], { env: t.env }),
   ]);
-  const still = (r: { stdout: string }) => r.stdout.split("\n").filter((l) => l.includes("still waiting"));
+  const stillOn = (text: string) => text.split("\n").filter((l) => l.includes("still waiting"));
+  const still = (r: { stdout: string }) => stillOn(r.stdout);
   expect(bg.code).toBe(1);
   expect(still(bg)).toEqual([expect.stringMatching(new RegExp(`still waiting for api: http://127\\.0\\.0\\.1:${bgPort}/health: connection refused \\(10s\\)$`))]);
   expect(wait.code).toBe(1);
   expect(still(wait)).toEqual([expect.stringMatching(new RegExp(`still waiting for idle: 127\\.0\\.0\\.1:${waitPort}: connection refused \\(10s\\)$`))]);
   expect(run.code).toBe(1);
-  expect(still(run)).toEqual([expect.stringMatching(new RegExp(`still waiting for 127\\.0\\.0\\.1:${runPort}: connection refused \\(10s\\)$`))]);
+  // run's own lines go to stderr: its stdout is the command's.
+  expect(stillOn(run.stderr)).toEqual([expect.stringMatching(new RegExp(`still waiting for 127\\.0\\.0\\.1:${runPort}: connection refused \\(10s\\)$`))]);
 }, 30_000);
 
 test("on a terminal, the spinner shows why the last attempt failed", async () => {

@@ -14,7 +14,8 @@ const numbers = (from: number, to: number) => Array.from({ length: to - from + 1
 
 beforeEach(async () => {
   expect((await tend(["bg", "--name", "counter", "--", "seq", "1", "500"], { env: t.env })).code).toBe(0);
-  expect((await tend(["bg", "--name", "short", "--", "sh", "-c", "echo one; echo two >&2; exit 1"], { env: t.env })).code).toBe(0);
+  expect((await tend(["bg", "--name", "short", "--", "sh", "-c", "echo one; sleep 0.2; echo two >&2; exit 1"], { env: t.env })).code).toBe(0);
+  // Two pipes are read apart: the pause keeps their lines in the order they were written.
   await allEnded(t.env);
 });
 
