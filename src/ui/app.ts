@@ -44,6 +44,8 @@ class App {
   private readonly screen: Screen;
   private readonly style: Style;
   private selected: string | null = null;
+  /** Where the selected process was in the list when last seen there. */
+  private selectedAt = 0;
   private listTop = 0;
   private pane: Pane = "logs";
   private focusPane = false;
@@ -139,8 +141,11 @@ class App {
   private afterChange(changed?: ProcessRecord): void {
     const entries = this.entries();
     const processes = entries.filter((e): e is Extract<ListEntry, { kind: "process" }> => e.kind === "process");
-    if (!this.selected || !processes.some((e) => e.key === this.selected)) {
-      const next = processes[0]?.key ?? null;
+    const at = processes.findIndex((e) => e.key === this.selected);
+    if (at !== -1) this.selectedAt = at;
+    else {
+      // The selected one is gone (killed): its neighbour takes its place, not the first row.
+      const next = processes[Math.min(this.selectedAt, processes.length - 1)]?.key ?? null;
       if (next !== this.selected) this.select(next);
     }
     const target = this.feed.current;
@@ -171,6 +176,8 @@ class App {
   private select(key: string | null): void {
     if (key === this.selected) return;
     this.selected = key;
+    const at = this.entries().filter((e) => e.kind === "process").findIndex((e) => e.key === key);
+    if (at !== -1) this.selectedAt = at;
     if (this.logAll || this.pane !== "logs") return this.schedule();
     clearTimeout(this.selectTimer);
     this.selectTimer = setTimeout(() => this.openLog(), SELECT_SETTLE_MS);
@@ -502,10 +509,14 @@ class App {
     this.say(`running tend ${argv.join(" ")}…`);
     void run.done.then((code) => {
       if (this.output !== run) return;
-      const last = [...run.lines].reverse().find((l) => (code === 0 ? true : l.error) && l.text.trim() !== "");
+      const said = run.lines.filter((l) => l.text.trim() !== "");
       if (code === 0) {
-        this.say(last ? last.text.trim() : `tend ${argv[0]}: done`);
-      } else this.say(last ? last.text.trim() : `tend ${argv[0]} exited with code ${code}`, true);
+        // A one-line answer (restarted web) is the message; a longer one (ps) stands in its pane.
+        this.say(said.length === 1 ? said[0]!.text.trim() : `tend ${argv[0]}: done`);
+      } else {
+        const last = [...said].reverse().find((l) => l.error);
+        this.say(last ? last.text.trim() : `tend ${argv[0]} exited with code ${code}`, true);
+      }
     });
   }
 

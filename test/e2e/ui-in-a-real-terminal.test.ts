@@ -62,6 +62,19 @@ test("the restart key restarts the selected process, and :restart NAME does the 
   await tmux.until(s, (rows) => rows.filter((r) => r.includes("restarted a-first")).length >= 2);
 }, 20_000);
 
+test("K kills the selected process once confirmed, and the selection stays where it was", async () => {
+  for (const name of ["a-one", "b-two", "c-three"]) await bg("--name", name, ...sleeper);
+  const s = await ui();
+  await tmux.until(s, (rows) => rowOf(rows, "c-three")?.includes("running") === true);
+  tmux.keys(s, ["j"]);
+  await tmux.until(s, "── log: b-two");
+  tmux.keys(s, ["K"]);
+  await tmux.until(s, "kill b-two and remove it from the list? y / n");
+  tmux.keys(s, ["y"]);
+  const after = await tmux.until(s, (rows) => rowOf(rows, "b-two") === undefined && rows.some((r) => r.startsWith("── log: c-three")));
+  expect(rowOf(after, "a-one")).toContain("running");
+}, 20_000);
+
 test(":bg -- … creates a session that then appears in the list, and up recalls the command", async () => {
   const s = await ui();
   tmux.keys(s, [":"]);
@@ -73,6 +86,13 @@ test(":bg -- … creates a session that then appears in the list, and up recalls
   tmux.keys(s, ["Enter"]);
   // The same name twice: the command's error, in one line.
   await tmux.until(s, 'a process named "from-ui" already exists');
+  // An answer of many lines stands in its pane; the message line does not repeat its last one.
+  tmux.keys(s, [":"]);
+  tmux.keys(s, ["ps"], { literal: true });
+  tmux.keys(s, ["Enter"]);
+  const ps = await tmux.until(s, (rows) => rows.some((r) => r.startsWith("tend ps: done")));
+  // Its row in the list and in ps's answer, not a third time below.
+  expect(ps.filter((r) => r.trimStart().startsWith("from-ui ")).length).toBe(2);
 }, 20_000);
 
 test("attaching to a session without a terminal, Ctrl-\\ comes back to the UI too (the terminal is in line mode then)", async () => {
