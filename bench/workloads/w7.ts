@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { runId } from "../lib/cleanup";
 import { run, runOk } from "../lib/exec";
 import { waitFor } from "../lib/poll";
-import { rssBytes } from "../lib/proc-stats";
+import { isRunning, rssBytes } from "../lib/proc-stats";
 import { removeDir, scratchDir } from "../lib/scratch";
 import { fmtNumber, median } from "./common";
 import { addSample, metric, type SectionResult, type Workload } from "./types";
@@ -39,7 +39,11 @@ async function withTmux<T>(label: string, body: (tmux: (...args: string[]) => Pr
   try {
     return await body(tmux);
   } finally {
+    // kill-server returns before the server and its programs are gone: wait for them, so the
+    // clean-up sweep after the workload finds nothing of it.
+    const pid = Number((await run(["tmux", "-L", socket, "display-message", "-p", "#{pid}"]).catch(() => ({ stdout: "" }))).stdout.trim());
     await run(["tmux", "-L", socket, "kill-server"]).catch(() => {});
+    if (pid > 0) await waitFor("the tmux server to exit", () => (isRunning(pid) ? undefined : true), 5000).catch(() => {});
   }
 }
 
