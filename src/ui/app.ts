@@ -50,6 +50,9 @@ class App {
   private pane: Pane = "logs";
   private focusPane = false;
   private logAll = false;
+  /** The first row the details pane shows, and how many it has room for. */
+  private detailsTop = 0;
+  private detailsBody = 1;
   /** Index of the log pane's top line while scrolled back; null follows the end. */
   private logTop: number | null = null;
   private logTrimmedSeen = 0;
@@ -176,6 +179,7 @@ class App {
   private select(key: string | null): void {
     if (key === this.selected) return;
     this.selected = key;
+    this.detailsTop = 0;
     const at = this.entries().filter((e) => e.kind === "process").findIndex((e) => e.key === key);
     if (at !== -1) this.selectedAt = at;
     if (this.logAll || this.pane !== "logs") return this.schedule();
@@ -246,7 +250,12 @@ class App {
     };
     if (this.pane === "details" && r) {
       const rows = detailRows(r, r.status.pid === null ? undefined : this.model.usage.get(r.status.pid), now, cols, s);
-      return [title(`details: ${r.spec.name}  (Enter: back to the log)`), ...pad(rows.slice(0, height - 1), height - 1, cols)];
+      this.detailsBody = Math.max(1, height - 1);
+      const top = (this.detailsTop = Math.min(this.detailsTop, Math.max(0, rows.length - this.detailsBody)));
+      const shown = rows.slice(top, top + this.detailsBody);
+      // What does not fit is said, and PgUp/PgDn reach it.
+      const where = rows.length > shown.length ? `rows ${top + 1}–${top + shown.length} of ${rows.length}, PgUp PgDn; ` : "";
+      return [title(`details: ${r.spec.name}  (${where}Enter: back to the log)`), ...pad(shown, height - 1, cols)];
     }
     if (this.pane === "output" && this.output) {
       const run = this.output;
@@ -357,15 +366,16 @@ class App {
       case "end":
         return pane ? void (this.logTop = null) : this.move(Infinity);
       case "pageup":
-        return this.scrollLog(-this.logBody);
+        return this.pane === "details" ? this.scrollDetails(-this.detailsBody) : this.scrollLog(-this.logBody);
       case "pagedown":
-        return this.scrollLog(this.logBody);
+        return this.pane === "details" ? this.scrollDetails(this.detailsBody) : this.scrollLog(this.logBody);
       case "tab":
         this.focusPane = !this.focusPane;
         return;
       case "enter":
       case "d":
         this.pane = this.pane === "details" ? "logs" : "details";
+        this.detailsTop = 0;
         if (this.pane === "logs") this.openLog();
         return;
       case "escape":
@@ -442,6 +452,10 @@ class App {
     const at = Math.max(0, keys.indexOf(this.selected ?? ""));
     const next = by === Infinity ? keys.length - 1 : by === -Infinity ? 0 : Math.max(0, Math.min(keys.length - 1, at + by));
     this.select(keys[next]!);
+  }
+
+  private scrollDetails(by: number): void {
+    this.detailsTop = Math.max(0, this.detailsTop + by);
   }
 
   private scrollLog(by: number): void {

@@ -2,7 +2,7 @@
 export const BINDINGS: { keys: string; what: string }[] = [
   { keys: "↑ ↓  j k", what: "select a process (with the log pane focused: scroll it)" },
   { keys: "g G  Home End", what: "first / last process (log pane: oldest line / follow the end)" },
-  { keys: "PgUp PgDn", what: "scroll the log pane back and forth" },
+  { keys: "PgUp PgDn", what: "scroll the log pane (or the details) back and forth" },
   { keys: "Tab", what: "move the focus between the list and the log pane" },
   { keys: "Enter  d", what: "details of the selected process (again: back to its log)" },
   { keys: "l", what: "log pane: the selected process, or all of them interleaved" },

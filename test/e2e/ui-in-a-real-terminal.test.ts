@@ -259,6 +259,18 @@ test("the details say what runs, and for a worker the config file and line it co
   expect(text).toMatch(/restart\s+always; backoff 2s/);
 }, 20_000);
 
+test("in a short terminal the details say what does not fit, and PgDn shows it", async () => {
+  await bg("--name", "web", ...sleeper);
+  const s = await ui({ cols: 80, rows: 24 });
+  await tmux.until(s, (rows) => rowOf(rows, "web")?.includes("running") === true);
+  tmux.keys(s, ["Enter"]);
+  const first = await tmux.until(s, (rows) => rows.some((r) => /── details: web {2}\(rows 1–\d+ of \d+, PgUp PgDn; /.test(r)));
+  expect(first.some((r) => r.startsWith("marker"))).toBe(false);
+  tmux.keys(s, ["PageDown"]);
+  const later = await tmux.until(s, (rows) => rows.some((r) => r.startsWith("marker ")));
+  expect(later.some((r) => /── details: web {2}\(rows [2-9]\d*–/.test(r))).toBe(true);
+}, 20_000);
+
 test("a terminal that goes away (tmux kill-session) ends the UI within a second", async () => {
   const s = await ui();
   const pid = tmux.panePid(s);
