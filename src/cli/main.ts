@@ -67,8 +67,33 @@ async function printUsage(cmd: CommandDef<any>, parent?: CommandDef<any>): Promi
   if (tail) text = text.replace(/^(.*USAGE.*?) ?((?:\x1b\[[0-9;]*m)*)$/m, `$1 ${tail}$2`);
   // Lines padded to a wide width wrap mid-word in a narrow terminal.
   text = (process.stdout.isTTY ? text : plain(text)).replace(/[ \t]+((?:\x1b\[[0-9;]*m)*)$/gm, "$1");
-  process.stdout.write(`${text}\n`);
+  process.stdout.write(`${leftAligned(text)}\n`);
 }
+
+/**
+ * citty right-aligns the names of options and commands (`         -f, --follow    Keep …`);
+ * read as GNU tools print them, they start at the left edge and their descriptions share one
+ * column, and a name too long for it has its description on the next line.
+ */
+function leftAligned(text: string): string {
+  const entry = /^ +(\S.*?) {4}(\S.*)$/;
+  const lines = text.split("\n");
+  const entries = lines.map((line) => entry.exec(line));
+  const width = Math.min(MAX_NAME_COLUMN, Math.max(0, ...entries.map((m) => (m ? plain(m[1]!).length : 0))));
+  return lines
+    .map((line, i) => {
+      const m = entries[i];
+      if (!m) return line;
+      const name = `  ${m[1]}`;
+      const pad = width - plain(m[1]!).length;
+      return pad >= 0 ? `${name}${" ".repeat(pad)}    ${m[2]}` : `${name}\n${" ".repeat(width + 6)}${m[2]}`;
+    })
+    .join("\n");
+}
+
+/** Wider names than this (`--permission-mode=<read-only|workspace-write|full>`) go on a line of their own. */
+const MAX_NAME_COLUMN = 28;
+
 
 export async function main(argv: string[]): Promise<number> {
   const dashes = argv.indexOf("--");

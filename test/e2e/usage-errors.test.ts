@@ -36,6 +36,16 @@ describe("usage errors: one line, a hint, exit 2, nothing started", () => {
     const help = await tend(["start", "--help"], { env: t.env });
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("--detach");
+    // Names of options and commands start at the left edge, their descriptions in one column.
+    for (const args of [["logs", "--help"], ["--help"]]) {
+      const columns = (await tend(args, { env: t.env })).stdout
+        .split("\n")
+        .map((l) => /^( {2}\S.*? {4,})\S/.exec(l)?.[1]?.length)
+        .filter((c) => c !== undefined);
+      expect(columns.length).toBeGreaterThan(5);
+      expect(new Set(columns).size).toBe(1);
+    }
+    expect((await tend(["logs", "--help"], { env: t.env })).stdout).toContain("\n  -f, --follow ");
     const version = await tend(["--version"], { env: t.env });
     expect(version.stdout).toMatch(/^\d+\.\d+\.\d+ \(/);
   });
