@@ -21,7 +21,7 @@ export async function scopeFor(client: TendHome, flags: ScopeFlags, withLogs = f
 
 /** Which project a command acts on; the default is the project of the current folder. */
 export const projectArg = {
-  project: { type: "string", alias: "p", description: "The project to act on (default: the one whose folder this is; outside any, every process)" },
+  project: { type: "string", valueHint: "P", alias: "p", description: "The project to act on (default: the one whose folder this is; outside any, every process)" },
 } as const satisfies ArgsDef;
 
 export const jsonArg = {
@@ -75,15 +75,15 @@ export function repeatedOption(rawArgs: string[], names: string[]): string[] {
 
 /** Readiness probe options, shared by bg, wait and run. */
 export const probeArgs = {
-  "ready-http": { type: "string", description: "Ready when this URL answers 2xx/3xx (or --ready-status)" },
-  "ready-status": { type: "string", description: "Status codes that count as ready, e.g. 200,204" },
-  "ready-port": { type: "string", description: "Ready when a TCP connect to [host:]port succeeds (host 127.0.0.1)" },
-  "ready-log": { type: "string", description: "Ready when an output line matches this regular expression" },
-  "ready-cmd": { type: "string", description: "Ready when this shell command exits 0" },
-  "ready-interval": { type: "string", description: "Time between probe attempts (default: 100ms)" },
-  "ready-attempt-timeout": { type: "string", description: "Time one attempt may take (default: 1s)" },
-  timeout: { type: "string", description: "Give up waiting after this long (default: 60s)" },
-  tail: { type: "string", description: "Log lines shown when it fails (default: 50)" },
+  "ready-http": { type: "string", valueHint: "URL", description: "Ready when this URL answers 2xx/3xx (or --ready-status)" },
+  "ready-status": { type: "string", valueHint: "CODES", description: "Status codes that count as ready, e.g. 200,204" },
+  "ready-port": { type: "string", valueHint: "[HOST:]PORT", description: "Ready when a TCP connect to [host:]port succeeds (host 127.0.0.1)" },
+  "ready-log": { type: "string", valueHint: "RE", description: "Ready when an output line matches this regular expression" },
+  "ready-cmd": { type: "string", valueHint: "CMD", description: "Ready when this shell command exits 0" },
+  "ready-interval": { type: "string", valueHint: "D", description: "Time between probe attempts (default: 100ms)" },
+  "ready-attempt-timeout": { type: "string", valueHint: "D", description: "Time one attempt may take (default: 1s)" },
+  timeout: { type: "string", valueHint: "D", description: "Give up waiting after this long (default: 60s)" },
+  tail: { type: "string", valueHint: "N", description: "Log lines shown when it fails (default: 50)" },
 } as const satisfies ArgsDef;
 
 export function probeFlagsOf(args: Record<string, unknown>): ProbeFlags {
@@ -135,12 +135,12 @@ export function sandboxOf(args: Record<string, unknown>): SandboxSettings | unde
 /** Which config, and what of it to run: shared by start and check. */
 export const runPlanArgs = {
   names: { type: "positional", required: false, description: "Only these processes of the config (and what they depend on)" },
-  dir: { type: "string", description: "Working directory and where to look for the config (default: current directory)" },
-  config: { type: "string", alias: "f", description: "Config file to use instead of looking in --dir" },
-  "env-file": { type: "string", description: "Also load variables from this KEY=VALUE file, after the project's .env (repeatable)" },
-  port: { type: "string", description: "First PORT handed out: each process gets base + 100 in file order (default: 5000)" },
-  formation: { type: "string", alias: "m", description: "How many of each process to run, e.g. web=2,worker=1 (as web.1, web.2 …)" },
-  grace: { type: "string", description: "How long every process gets to stop before SIGKILL, instead of its stop_grace" },
+  dir: { type: "string", valueHint: "DIR", description: "Working directory and where to look for the config (default: current directory)" },
+  config: { type: "string", valueHint: "FILE", alias: "f", description: "Config file to use instead of looking in --dir" },
+  "env-file": { type: "string", valueHint: "FILE", description: "Also load variables from this KEY=VALUE file, after the project's .env (repeatable)" },
+  port: { type: "string", valueHint: "BASE", description: "First PORT handed out: each process gets base + 100 in file order (default: 5000)" },
+  formation: { type: "string", valueHint: "NAME=N,…", alias: "m", description: "How many of each process to run, e.g. web=2,worker=1 (as web.1, web.2 …)" },
+  grace: { type: "string", valueHint: "D", description: "How long every process gets to stop before SIGKILL, instead of its stop_grace" },
 } as const satisfies ArgsDef;
 
 export function runChoicesOf(args: Record<string, unknown> & { _?: string[] }, rawArgs: string[]): LoadChoices {

@@ -20,7 +20,7 @@ export default defineCommand({
   meta: { name: "attach", description: "Show a process's output live and send it your keystrokes; detach with Ctrl-\\ and it keeps running" },
   args: {
     name: { type: "positional", required: true, description: "The process to attach to" },
-    "detach-key": { type: "string", description: "Key that detaches: ctrl-\\ (default), ctrl-], ctrl-a…ctrl-z" },
+    "detach-key": { type: "string", valueHint: "KEY", description: "Key that detaches: ctrl-\\ (default), ctrl-], ctrl-a…ctrl-z" },
     ...projectArg,
   },
   async run({ args }) {

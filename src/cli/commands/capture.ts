@@ -9,7 +9,7 @@ export default defineCommand({
   meta: { name: "capture", description: "Print the screen of a --tty session as text, as it is now or as it was when it ended" },
   args: {
     name: { type: "positional", required: true, description: "The session" },
-    scrollback: { type: "string", alias: "S", description: `Also the last N lines of history above the screen (at most ${SCREEN_SCROLLBACK})` },
+    scrollback: { type: "string", valueHint: "N", alias: "S", description: `Also the last N lines of history above the screen (at most ${SCREEN_SCROLLBACK})` },
     ansi: { type: "boolean", description: "Keep colours and attributes as escape sequences" },
     ...projectArg,
     ...jsonArg,

@@ -38,7 +38,7 @@ function spawnFailure(command: string, error: unknown): { line: string; status: 
 export default defineCommand({
   meta: { name: "run", description: "Run a command in the foreground while the sessions run; if it fails, print their logs" },
   args: {
-    name: { type: "string", description: "Wait for this session to be ready first (its probe, or the one given)" },
+    name: { type: "string", valueHint: "NAME", description: "Wait for this session to be ready first (its probe, or the one given)" },
     ...probeArgs,
     json: { ...jsonArg.json, description: `${jsonArg.json.description}; the command's own output then goes to stderr` },
   },
