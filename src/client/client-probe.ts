@@ -2,7 +2,7 @@ import { systemClock } from "../core/clock";
 import { exitedBeforeReady, notReadyMessage, type ProbeSpec } from "../core/probe-spec";
 import type { ProcessRecord } from "../core/process-status";
 import { ReadinessWatcher } from "../platform/readiness";
-import type { TendClient } from "./tend-client";
+import type { TendClient } from "./tend-client-types";
 
 /**
  * `tend wait NAME --ready-…`: runs a probe given on the command line against a running process,

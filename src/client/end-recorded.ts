@@ -4,7 +4,7 @@ import { findProcessesWithEnvPrefix } from "../platform/marker-scan";
 import type { HomeLayout } from "../platform/paths";
 import { MARKER_ENV, markerPrefix } from "../platform/process-marker";
 import { readProcessRecords, recordedProcessAlive, removeProcessRecord } from "../platform/process-records";
-import type { KillOptions, KillResult } from "./tend-client";
+import type { KillOptions, KillResult } from "./tend-client-types";
 
 /**
  * Ends processes without a supervisor, and forgets them (unless `keep`): each by its record's

@@ -1,4 +1,4 @@
-import type { TendClient } from "./tend-client";
+import type { TendClient } from "./tend-client-types";
 
 /** The last `n` lines of a process's log, through the supervisor while it runs. */
 export async function lastLines(client: TendClient, name: string, n: number): Promise<string[]> {

@@ -13,7 +13,7 @@ import { endRecorded } from "./end-recorded";
 import { ensureSupervisor } from "./ensure-supervisor";
 import { logsFromFiles, type LogsOutcome, type LogsRequest, type LogsSink } from "./logs";
 import { OnlineClient } from "./online-client";
-import type { Attachment, KillOptions, KillResult, StopOutcome, SupervisorView, TendClient } from "./tend-client";
+import type { Attachment, KillOptions, KillResult, StopOutcome, SupervisorView, TendClient } from "./tend-client-types";
 
 type NotRunning = Exclude<SupervisorState, { kind: "running" }>;
 

@@ -14,7 +14,7 @@ import { AttachConnection } from "./attach";
 import { replaceStoppingSupervisor } from "./ensure-supervisor";
 import { endRecorded, endStrays } from "./end-recorded";
 import { logsFromApi, logsFromFiles, type LogsOutcome, type LogsRequest, type LogsSink } from "./logs";
-import type { Attachment, KillOptions, KillResult, StopOutcome, SupervisorView, TendClient } from "./tend-client";
+import type { Attachment, KillOptions, KillResult, StopOutcome, SupervisorView, TendClient } from "./tend-client-types";
 
 function processPath(name: string, action = ""): string {
   return `/v1/processes/${encodeURIComponent(name)}${action ? `/${action}` : ""}`;

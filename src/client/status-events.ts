@@ -7,7 +7,7 @@ import { answerTimeoutMs, ApiClient } from "./api-client";
 import { NdjsonSplitter } from "./ndjson";
 import { OfflineClient } from "./offline-client";
 import { OnlineClient } from "./online-client";
-import type { SupervisorView } from "./tend-client";
+import type { SupervisorView } from "./tend-client-types";
 
 export interface StatusHandlers {
   /** The whole picture: on connecting, and whenever the supervisor stopped, went or does not answer. */

@@ -1,6 +1,6 @@
 import { baselineOf, usageOf, type ProcessUsage, type UsageBaseline } from "../core/usage";
 import { processTrees, uptimeMs } from "../platform/process-trees.linux";
-import type { SupervisorView } from "./tend-client";
+import type { SupervisorView } from "./tend-client-types";
 
 /**
  * Measures the CPU and memory of every running process's tree. The first measurement gives
