@@ -31,7 +31,7 @@ export function detailLines(r: ProcessRecord, usage: ProcessUsage | undefined, n
   add("cwd", spec.cwd ?? "(the supervisor's)");
   const source = spec.source ? `${spec.source.file}${spec.source.line === null ? "" : `:${spec.source.line}`}` : null;
   add("origin", spec.origin === "worker" ? `worker, from ${source ?? "a config file (which one is not recorded)"}` : "session (tend bg)");
-  add("env", Object.keys(spec.env).sort().join(" ") || "(only what it inherited)");
+  add("env", envLine(spec.env));
   add("state", [status.state, status.pid !== null ? `pid ${status.pid}, up ${uptime(r, now)}` : "", detail(r, now)].filter(Boolean).join("; "));
   add(
     "restart",
@@ -60,6 +60,19 @@ export function detailLines(r: ProcessRecord, usage: ProcessUsage | undefined, n
   add("worktree", status.worktree);
   add("marker", status.marker ? `TEND_PROCESS_ID=${status.marker}` : null);
   return lines;
+}
+
+/**
+ * The variables a process was given, by name: those that differ from this terminal's
+ * environment first; a session took the whole environment of the shell that started it, and
+ * listing all of that (dozens of names under npm) would hide what was set for it.
+ */
+function envLine(env: Record<string, string>): string {
+  const names = Object.keys(env).sort();
+  const own = names.filter((k) => process.env[k] !== env[k]);
+  const same = names.length - own.length;
+  if (names.length === 0) return "(only what it inherited)";
+  return `${own.join(" ") || "(none of its own)"}${same > 0 ? `  (and ${same} as in this terminal)` : ""}`;
 }
 
 const LABEL = 11;

@@ -260,19 +260,26 @@ test("the details say what runs, and for a worker the config file and line it co
 }, 20_000);
 
 test("in a short terminal the details say what does not fit, and PgDn shows it", async () => {
-  await bg("--name", "web", ...sleeper);
+  // Thirty variables of its own: their names take more rows than the pane has.
+  const own = Array.from({ length: 30 }, (_, i) => ["-e", `SETTING_NUMBER_${i}=x`]).flat();
+  await bg("--name", "web", "-e", "GREETING=hi", ...own, ...sleeper);
   const s = await ui({ cols: 80, rows: 24 });
   await tmux.until(s, (rows) => rowOf(rows, "web")?.includes("running") === true);
   tmux.keys(s, ["Enter"]);
   const first = await tmux.until(s, (rows) => rows.some((r) => /── details: web {2}\(rows 1–\d+ of \d+, PgUp PgDn; /.test(r)));
   expect(first.some((r) => r.startsWith("marker"))).toBe(false);
-  // A session's env lists every name it inherited (many under npm): page until the last row.
+  // What was set for it is listed; what it took from the shell is counted.
+  expect(first.find((r) => r.startsWith("env "))).toMatch(/^env\s+GREETING /);
+  const seen = [...first];
   let later: string[] = first;
   for (let page = 0; page < 10 && !later.some((r) => r.startsWith("marker ")); page++) {
     tmux.keys(s, ["PageDown"]);
     const before = later.join("\n");
     later = await tmux.until(s, (rows) => rows.join("\n") !== before || rows.some((r) => r.startsWith("marker ")));
+    seen.push(...later);
   }
+  // The value goes on over rows, cut at spaces.
+  expect(seen.join(" ").replace(/\s+/g, " ")).toMatch(/SETTING_NUMBER_9 (\S+ )*\(and \d+ as in this terminal\)/);
   expect(later.some((r) => r.startsWith("marker "))).toBe(true);
   expect(later.some((r) => /── details: web {2}\(rows [2-9]\d*–/.test(r))).toBe(true);
 }, 20_000);
