@@ -23,13 +23,17 @@ export class SizeError extends Error {
   }
 }
 
-/** Milliseconds. A bare number is already milliseconds; a string needs units ("1m30s"), largest first. */
+/**
+ * Milliseconds. A bare number is already milliseconds; a string needs units ("1m30s"), largest
+ * first, but for "0", which means the same in every unit.
+ */
 export function parseDuration(input: string | number): number {
   if (typeof input === "number") {
     if (!Number.isFinite(input) || input < 0) throw new DurationError(input);
     return input;
   }
   const text = input.trim();
+  if (text === "0") return 0;
   if (text === "") throw new DurationError(input);
   let total = 0;
   let pos = 0;

@@ -89,6 +89,13 @@ describe("background sessions", () => {
     expect((await tend(["logs", "-tn", "1", "env"], { env: t.env })).stdout).toMatch(/^\d{4}-\S+ -2\n$/);
   }, 20_000);
 
+  test("a bare 0 is a duration on the command line as in the config: kill --grace 0 kills at once", async () => {
+    expect((await tend(["bg", "--name", "stubborn", "--grace", "0", "--", "sh", "-c", 'trap "" TERM; while :; do sleep 1; done'], { env: t.env })).code).toBe(0);
+    const kill = await tend(["kill", "--grace", "0", "stubborn"], { env: t.env });
+    expect(kill).toMatchObject({ code: 0 });
+    expect((await psJson()).processes).toEqual([]);
+  }, 20_000);
+
   test("bad input gets a clear error and changes nothing", async () => {
     const cases: Array<[string[], number, string]> = [
       [["bg", "--name", "../x", "--", "true"], 2, 'invalid name "../x"'],

@@ -32,6 +32,12 @@ describe("parseDuration", () => {
     expect(parseDuration(0)).toBe(0);
   });
 
+  test("takes a bare 0 as a string too, as the config does: it needs no unit", () => {
+    expect(parseDuration("0")).toBe(0);
+    expect(parseDuration(" 0 ")).toBe(0);
+    expect(() => parseDuration("00")).toThrow(DurationError);
+  });
+
   test("rejects anything else with one message", () => {
     for (const bad of ["", "   ", "abc", "-1s", "5", "5x", "1 s", "s", "1.s", ".5s", "30s1m", "1s2s", "1m 30s", "2S"]) {
       expect(() => parseDuration(bad)).toThrow(
