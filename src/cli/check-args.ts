@@ -1,4 +1,5 @@
 import type { ArgsDef } from "citty";
+import { didYouMean } from "../core/did-you-mean";
 import { UsageError } from "../core/errors";
 
 function kebab(name: string): string {
@@ -9,6 +10,8 @@ interface Flag {
   kind: "boolean" | "string";
   /** The long spelling, `--lines` for `-n`. */
   long: string;
+  /** The values an enum option takes. */
+  options?: readonly string[];
 }
 
 /**
@@ -31,13 +34,22 @@ export function checkArgs(command: string, def: ArgsDef, rawArgs: string[], vari
       positionals += 1;
       continue;
     }
-    const flag: Flag = { kind: arg.type === "boolean" ? "boolean" : "string", long: kebab(name) };
+    const flag: Flag = {
+      kind: arg.type === "boolean" ? "boolean" : "string",
+      long: kebab(name),
+      ...(arg.type === "enum" ? { options: (arg as { options?: string[] }).options } : {}),
+    };
     const declared = (arg as { alias?: string | string[] }).alias;
     const alias = declared === undefined ? [] : Array.isArray(declared) ? declared : [declared];
     for (const n of [name, kebab(name), ...alias]) flags.set(n, flag);
     if (flag.kind === "boolean") flags.set(`no-${kebab(name)}`, flag);
   }
   const hint = `see "tend ${command} --help"`;
+  const checkValue = (flag: Flag, value: string) => {
+    if (flag.options && !flag.options.includes(value)) {
+      throw new UsageError(`--${flag.long} ${value}: expected one of ${flag.options.join(", ")}${didYouMean(value, flag.options)}`, hint);
+    }
+  };
   const seenPositionals: string[] = [];
   const out: string[] = [];
   for (let i = 0; i < before.length; i++) {
@@ -62,6 +74,7 @@ export function checkArgs(command: string, def: ArgsDef, rawArgs: string[], vari
           if (i + 1 >= before.length) throw new UsageError(`option -${token[c]} needs a value`, hint);
           value = before[++i]!;
         }
+        checkValue(flag, value);
         out.push(`--${flag.long}=${value}`);
         break;
       }
@@ -70,14 +83,20 @@ export function checkArgs(command: string, def: ArgsDef, rawArgs: string[], vari
     const body = token.replace(/^--?/, "");
     const eq = body.indexOf("=");
     const flag = flags.get(eq === -1 ? body : body.slice(0, eq));
-    if (!flag) throw new UsageError(`unknown option ${token.slice(0, token.length - (eq === -1 ? 0 : body.length - eq))} for "tend ${command}"`, hint);
+    if (!flag) {
+      const typed = eq === -1 ? body : body.slice(0, eq);
+      const longs = [...flags.keys()].filter((n) => n.length > 1);
+      const guess = token.startsWith("--") ? didYouMean(typed, longs).replace(/"([^"]+)"/, '"--$1"') : "";
+      throw new UsageError(`unknown option ${token.slice(0, token.length - (eq === -1 ? 0 : body.length - eq))} for "tend ${command}"${guess}`, hint);
+    }
     out.push(token);
     if (flag.kind === "string" && eq === -1) {
       const value = before[i + 1];
       if (value === undefined) throw new UsageError(`option ${token} needs a value`, hint);
+      checkValue(flag, value);
       out.push(value);
       i += 1;
-    }
+    } else if (flag.kind === "string") checkValue(flag, body.slice(eq + 1));
   }
   if (seenPositionals.length > positionals && !variadic) {
     throw new UsageError(`unexpected argument "${seenPositionals[positionals]}" for "tend ${command}"`, hint);

@@ -34,10 +34,7 @@ function describe(error: unknown, debug: boolean): { document: ErrorDocument; ex
   }
   if (e?.name === "CLIError") {
     // citty colours parts of its messages; the terminal line must stay plain.
-    const plain = String(e.message).replace(/\x1b\[[0-9;]*m/g, "");
-    // An enum flag's bad value, said as every other bad value is.
-    const choice = /^Invalid value for argument: (--[\w-]+) \((.*)\)\. Expected one of: (.*)\.$/.exec(plain);
-    const message = choice ? `${choice[1]} ${choice[2]}: expected one of ${choice[3]}` : plain;
+    const message = String(e.message).replace(/\x1b\[[0-9;]*m/g, "");
     return { document: { code: "usage", message, hint: 'see "tend --help"' }, exitCode: 2, line: `tend: ${message} (see "tend --help")`, stack: null };
   }
   const message = `unexpected error: ${e?.message ?? String(error)}`;

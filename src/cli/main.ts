@@ -1,5 +1,6 @@
 import { defineCommand, renderUsage, runCommand, type ArgsDef, type CommandDef } from "citty";
 import { TendError, UsageError } from "../core/errors";
+import { didYouMean } from "../core/did-you-mean";
 import { unsupportedReason } from "../core/support";
 import { COMMIT, VERSION } from "../core/version";
 import { reportError } from "./errors";
@@ -124,8 +125,8 @@ export async function main(argv: string[]): Promise<number> {
     const name = aliases[first] ?? first;
     const load = commands[name];
     if (!load) {
-      const known = Object.keys(commands);
-      throw new UsageError(`unknown command "${first}"`, `commands: ${known.join(", ")}, ps; see "tend --help"`);
+      const known = [...Object.keys(commands), ...Object.keys(aliases)];
+      throw new UsageError(`unknown command "${first}"${didYouMean(first, known)}`, `commands: ${known.join(", ")}; see "tend --help"`);
     }
     const cmd = await load();
     if (helpRequested(rest)) {

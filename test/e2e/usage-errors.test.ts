@@ -13,7 +13,11 @@ describe("usage errors: one line, a hint, exit 2, nothing started", () => {
     [["status", "-x"], 'tend: unknown option -x for "tend status"'],
     [["start", "--"], "tend: missing command after --"],
     [["--nope"], "tend: unknown option --nope"],
-    [["bg", "--restart", "sometimes", "--", "sleep", "1"], "tend: --restart sometimes: expected one of no, on-failure, always"],
+    [["bg", "--restart", "sometimes", "--", "sleep", "1"], 'tend: --restart sometimes: expected one of no, on-failure, always (see "tend bg --help")'],
+    [["bg", "--restart=alway", "--", "sleep", "1"], 'tend: --restart alway: expected one of no, on-failure, always (did you mean "always"?)'],
+    [["strat"], 'tend: unknown command "strat" (did you mean "start"?)'],
+    [["logs", "--folow", "web"], 'tend: unknown option --folow for "tend logs" (did you mean "--follow"?)'],
+    [["kill", "--grace", "5", "web"], 'tend: --grace: invalid duration "5": expected a number with a unit'],
   ];
   for (const [args, expected] of cases) {
     test(`tend ${args.join(" ")}`, async () => {
