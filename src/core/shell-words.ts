@@ -43,3 +43,13 @@ export function splitWords(line: string): string[] | { error: string } {
   if (inWord) words.push(word);
   return words;
 }
+
+/** A word as a shell would need it written: `npm`, `'a b'`, `'it'\''s'`. */
+export function shellWord(w: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A command line that a shell would read back as these words. */
+export function shellLine(words: readonly string[]): string {
+  return words.map(shellWord).join(" ");
+}

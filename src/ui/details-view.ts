@@ -3,16 +3,13 @@ import { describeProbe } from "../core/probe-spec";
 import { formatDuration } from "../core/duration";
 import type { ProcessRecord } from "../core/process-status";
 import { describeSandbox } from "../core/sandbox-settings";
+import { shellLine, shellWord } from "../core/shell-words";
 import { formatBytes, formatPercent, type ProcessUsage } from "../core/usage";
 import { detail } from "../cli/status-view";
 import { projectOf } from "./model";
 import { uptime } from "./list-view";
 import { dimmed, fit, width, type Style } from "./text";
 
-/** A word as a shell would need it written: `npm`, `'a b'`. */
-function shellWord(w: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
-}
 
 function ago(at: number | null, now: number): string {
   return at === null ? "" : `${formatDuration(Math.floor((now - at) / 1000) * 1000)} ago`;
@@ -27,7 +24,7 @@ export function detailLines(r: ProcessRecord, usage: ProcessUsage | undefined, n
     if (value) lines.push([label, value]);
   };
   add("name", `${spec.name}${projectOf(r) ? `  (project ${projectOf(r)})` : ""}`);
-  add("command", spec.shell && spec.command[0] === "sh" && spec.command[1] === "-c" ? `sh -c ${shellWord(spec.command[2] ?? "")}` : spec.command.map(shellWord).join(" "));
+  add("command", spec.shell && spec.command[0] === "sh" && spec.command[1] === "-c" ? `sh -c ${shellWord(spec.command[2] ?? "")}` : shellLine(spec.command));
   add("cwd", spec.cwd ?? "(the supervisor's)");
   const source = spec.source ? `${spec.source.file}${spec.source.line === null ? "" : `:${spec.source.line}`}` : null;
   add("origin", spec.origin === "worker" ? `worker, from ${source ?? "a config file (which one is not recorded)"}` : "session (tend bg)");

@@ -31,13 +31,14 @@ test("tend run passes a success through, and on failure dumps the sessions' logs
   expect(ok).toMatchObject({ code: 0, stdout: "testing\n" });
   const fail = await tend(["run", "--", "sh", "-c", "echo testing; exit 2"], { env: gha() });
   expect(fail.code).toBe(2);
-  expect(fail.stderr).toStartWith("::error title=tend::sh -c echo testing; exit 2 failed (exit 2)\ntend: sh -c echo testing; exit 2 failed (exit 2); the last 50 lines");
+  // The command as a shell would read it back, quotes and all.
+  expect(fail.stderr).toStartWith("::error title=tend::sh -c 'echo testing; exit 2' failed (exit 2)\ntend: sh -c 'echo testing; exit 2' failed (exit 2); the last 50 lines");
   expect(fail.stdout).toBe("testing\n::group::bad (exit 1)\nbroken\n::endgroup::\n::group::ok (exit 0)\nfine\n::endgroup::\n");
   // Waiting for a session first, tend says when it was ready, on stderr: stdout is the command's.
   expect((await tend(["bg", "--name", "api", "--", "sleep", "60"], { env: t.env })).code).toBe(0);
   const afterReady = await tend(["run", "--name", "api", "--", "sh", "-c", "echo testing"], { env: plain() });
   expect(afterReady).toMatchObject({ code: 0, stdout: "testing\n" });
-  expect(afterReady.stderr).toMatch(/api ready after \S+; running sh -c echo testing\n$/);
+  expect(afterReady.stderr).toMatch(/api ready after \S+; running sh -c 'echo testing'\n$/);
   const notReady = await tend(["run", "--ready-port", "1", "--timeout", "300ms", "--", "echo", "never"], { env: plain() });
   expect(notReady.code).toBe(1);
   expect(notReady.stdout).not.toContain("never");

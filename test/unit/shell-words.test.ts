@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { splitWords } from "../../src/core/shell-words";
+import { shellLine, splitWords } from "../../src/core/shell-words";
 
 test("a command line splits into words as a shell splits them, expanding nothing", () => {
   expect(splitWords("bg --name x -- npm run dev")).toEqual(["bg", "--name", "x", "--", "npm", "run", "dev"]);
@@ -13,4 +13,11 @@ test("a command line splits into words as a shell splits them, expanding nothing
 test("an unclosed quote is an error, not a guess", () => {
   expect(splitWords("bg -- sh -c 'echo")).toEqual({ error: "unclosed single quote" });
   expect(splitWords('logs "web')).toEqual({ error: "unclosed double quote" });
+});
+
+test("shellLine writes words so that the shell, and splitWords, read them back the same", () => {
+  for (const words of [["npm", "test"], ["sh", "-c", "echo testing; exit 4"], ["echo", "it's"], ["a b", ""], ["$HOME", "*"]]) {
+    expect(splitWords(shellLine(words))).toEqual(words);
+  }
+  expect(shellLine(["sh", "-c", "echo testing; exit 4"])).toBe("sh -c 'echo testing; exit 4'");
 });

@@ -1,6 +1,7 @@
 import { statSync } from "node:fs";
 import { defineCommand } from "citty";
 import { UsageError } from "../../core/errors";
+import { shellLine } from "../../core/shell-words";
 import { describeProbe, PROBE_DEFAULTS } from "../../core/probe-spec";
 import { probeFromFlags } from "../../core/probe-flags";
 import { formatDuration, parseDuration } from "../../core/duration";
@@ -75,7 +76,7 @@ export default defineCommand({
         await reportNotReady(client, args.name, problem, tail);
         return outcome(1, false, notRun, problem);
       }
-      progress.succeed(`${args.name} ready after ${formatDuration(progress.elapsed())}; running ${command.join(" ")}`);
+      progress.succeed(`${args.name} ready after ${formatDuration(progress.elapsed())}; running ${shellLine(command)}`);
     } else if (probe) {
       if (probe.check.kind === "log") throw new UsageError("--ready-log needs --name: whose output should it read?");
       const local = localProbe(null, probe);
@@ -86,7 +87,7 @@ export default defineCommand({
         process.stderr.write(`tend: ${problem}\n`);
         return outcome(1, false, notRun, problem);
       }
-      progress.succeed(`${describeProbe(probe)} ready after ${formatDuration(progress.elapsed())}; running ${command.join(" ")}`);
+      progress.succeed(`${describeProbe(probe)} ready after ${formatDuration(progress.elapsed())}; running ${shellLine(command)}`);
     }
 
     let child: Bun.Subprocess;
@@ -110,7 +111,7 @@ export default defineCommand({
     const exit = { code: signal === null ? code : null, signal: signal === null ? null : String(signal) };
     if (status === 0) return outcome(0, true, exit, null);
 
-    const failure = `${command.join(" ")} failed (exit ${status})`;
+    const failure = `${shellLine(command)} failed (exit ${status})`;
     annotateError(failure);
     if (tail === 0) {
       process.stderr.write(`tend: ${failure}\n`);
