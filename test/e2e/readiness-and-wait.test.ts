@@ -31,6 +31,10 @@ describe("readiness", () => {
       const rec = ps.processes.find((p: { name: string }) => p.name === `web${i}`);
       expect(rec.state).toBe("ready");
       expect(rec.readyAt).toBeGreaterThanOrEqual(rec.startedAt);
+      // A later wait finds it ready and says how long the run took, not that the wait did.
+      const wait = await tend(["wait", `web${i}`], { env: t.env });
+      expect(wait.code).toBe(0);
+      expect(wait.stdout + wait.stderr).toMatch(new RegExp(`web${i} ready \\([\\d.]+m?s after it started\\)`));
     }
   }, 30_000);
 

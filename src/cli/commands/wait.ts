@@ -60,8 +60,9 @@ async function waitReady(client: TendClient, name: string, probe: ProbeSpec | nu
   const answer = await settledAnswer(client, name, await client.wait(name, "ready", timeoutMs));
   const waited = progress.elapsed();
   if (answer.outcome === "ready") {
+    // How long the run took to be ready, not this wait: it may have been ready long before.
     const after = readyAfter(answer.record);
-    progress.succeed(`${name} ready${after ? ` after ${after}` : ""}`);
+    progress.succeed(`${name} ready${after ? ` (${after} after it started)` : ""}`);
     return readinessJson(name, answer.record, waited, null);
   }
   progress.stop();
