@@ -16,9 +16,9 @@ export function header(model: Model, home: string, now: number, cols: number, s:
   if (!sup) left = "tend ui · connecting…";
   else if (sup.kind === "running") {
     const up = formatDuration(Math.floor((now - sup.info.startedAt) / 1000) * 1000);
-    left = `tend ui · supervisor ${sup.info.pid} up ${up}${sup.closing ? ", stopping" : ""} · ${tilde(home)}`;
-  } else if (sup.kind === "unresponsive") left = `tend ui · supervisor ${sup.info.pid} NOT ANSWERING · ${tilde(home)}`;
-  else left = `tend ui · supervisor ${sup.lost.length > 0 ? "LOST" : "not running"} · ${tilde(home)}`;
+    left = `tend ui · supervisor ${sup.info.pid} up ${up}${sup.closing ? ", stopping" : ""} · home ${tilde(home)}`;
+  } else if (sup.kind === "unresponsive") left = `tend ui · supervisor ${sup.info.pid} NOT ANSWERING · home ${tilde(home)}`;
+  else left = `tend ui · supervisor ${sup.lost.length > 0 ? "LOST" : "not running"} · home ${tilde(home)}`;
   const counts = model.counts().map(([state, n]) => `${fg(state, STATE_COLOR[state] ?? 39, s)} ${n}`);
   const right = counts.length > 0 ? counts.join("  ") : "no processes";
   const gap = cols - width(left) - width(right) - 3;
