@@ -8,6 +8,8 @@ import { DEFAULT_PERMISSION_MODE } from "./sandbox-settings";
 import {
   DependencyCondition,
   Duration,
+  EnvName,
+  withoutNul,
   ExitCode,
   HttpStatus,
   HttpUrl,
@@ -104,11 +106,11 @@ const Command = v.pipe(
 
 const EnvTable = v.pipe(
   recordOf(
-    v.pipe(v.string(), v.regex(/^[^=\u0000]+$/, (issue) => `expected variable names without "=", got ${describe(issue.input)}`)),
+    EnvName,
     v.pipe(
       v.union([v.string(), v.pipe(v.number(), v.finite()), v.boolean()], expected("a string, number or boolean")),
       v.transform(String),
-      v.regex(/^[^\u0000]*$/, "expected a value without NUL characters"),
+      withoutNul("a value"),
     ),
     expected("a table of NAME = value"),
   ),

@@ -5,6 +5,9 @@ import type { ProbeCheck, ProbeSpec } from "./probe-spec";
 import type { ProcessSpec } from "./process-spec";
 import {
   DependencyCondition,
+  EnvName,
+  EnvValue,
+  withoutNul,
   ExitCode,
   HttpStatus,
   HttpUrl,
@@ -86,11 +89,11 @@ export const Spec = object(
     project: v.optional(object({ name: ProcessName, dir: nonEmptyString("the project's folder") }, "the project")),
     command: Argv,
     shell: boolean,
-    cwd: v.optional(v.pipe(nonEmptyString("a directory"), v.regex(/^[^\u0000]*$/, "expected a directory without NUL characters"))),
+    cwd: v.optional(v.pipe(nonEmptyString("a directory"), withoutNul("a directory"))),
     env: tableOnly(
       v.record(
-        v.pipe(v.string(), v.regex(/^[^=\u0000]+$/, (issue) => `expected variable names without "=", got ${describe(issue.input)}`)),
-        v.pipe(v.string(expected("a string")), v.regex(/^[^\u0000]*$/, "expected a value without NUL characters")),
+        EnvName,
+        EnvValue,
         expected("a table of NAME: value"),
       ),
     ),

@@ -195,10 +195,10 @@ export const EnvName = v.pipe(
   v.regex(/^[^=\u0000]+$/, (issue) => `expected variable names without "=", got ${describe(issue.input)}`),
 );
 
-export const EnvValue = v.pipe(
-  v.string(expected("a string")),
-  v.regex(/^[^\u0000]*$/, "expected a value without NUL characters"),
-);
+/** No NUL character: the system's strings end there. */
+export const withoutNul = (what: string) => v.regex(/^[^\u0000]*$/, `expected ${what} without NUL characters`);
+
+export const EnvValue = v.pipe(v.string(expected("a string")), withoutNul("a value"));
 
 /** What `issue` says, prefixed with where: `processes[0].restart.mode: expected …`. */
 export function issuePath(issue: v.BaseIssue<unknown>): string {
