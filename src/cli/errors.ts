@@ -1,5 +1,6 @@
 import type { ApiErrorBody } from "../core/api-types";
 import { TendError } from "../core/errors";
+import { stripSgr } from "../core/sgr";
 
 type ErrorDocument = ApiErrorBody["error"];
 
@@ -34,7 +35,7 @@ function describe(error: unknown, debug: boolean): { document: ErrorDocument; ex
   }
   if (e?.name === "CLIError") {
     // citty colours parts of its messages; the terminal line must stay plain.
-    const message = String(e.message).replace(/\x1b\[[0-9;]*m/g, "");
+    const message = stripSgr(String(e.message));
     return { document: { code: "usage", message, hint: 'see "tend --help"' }, exitCode: 2, line: `tend: ${message} (see "tend --help")`, stack: null };
   }
   const message = `unexpected error: ${e?.message ?? String(error)}`;

@@ -1,6 +1,7 @@
 import { defineCommand, renderUsage, runCommand, type ArgsDef, type CommandDef } from "citty";
 import { TendError, UsageError } from "../core/errors";
 import { didYouMean } from "../core/did-you-mean";
+import { stripSgr } from "../core/sgr";
 import { unsupportedReason } from "../core/support";
 import { COMMIT, VERSION } from "../core/version";
 import { reportError } from "./errors";
@@ -54,9 +55,6 @@ async function stdoutNotForTend(): Promise<void> {
   consola.options.stdout = process.stderr;
 }
 
-function plain(text: string): string {
-  return text.replace(/\x1b\[[0-9;]*m/g, "");
-}
 
 /** What follows `--` for the commands that take a command to run; citty's usage does not say it. */
 const AFTER_DASHES: Record<string, string> = { bg: "-- CMD [ARGS…]", run: "-- CMD [ARGS…]", start: "[-- CMD [ARGS…]]" };
@@ -67,7 +65,7 @@ async function printUsage(cmd: CommandDef<any>, parent?: CommandDef<any>): Promi
   let text = await renderUsage(cmd, parent);
   if (tail) text = text.replace(/^(.*USAGE.*?) ?((?:\x1b\[[0-9;]*m)*)$/m, `$1 ${tail}$2`);
   // Lines padded to a wide width wrap mid-word in a narrow terminal.
-  text = (process.stdout.isTTY ? text : plain(text)).replace(/[ \t]+((?:\x1b\[[0-9;]*m)*)$/gm, "$1");
+  text = (process.stdout.isTTY ? text : stripSgr(text)).replace(/[ \t]+((?:\x1b\[[0-9;]*m)*)$/gm, "$1");
   process.stdout.write(`${leftAligned(text)}\n`);
 }
 
@@ -80,13 +78,13 @@ function leftAligned(text: string): string {
   const entry = /^ +(\S.*?) {4}(\S.*)$/;
   const lines = text.split("\n");
   const entries = lines.map((line) => entry.exec(line));
-  const width = Math.min(MAX_NAME_COLUMN, Math.max(0, ...entries.map((m) => (m ? plain(m[1]!).length : 0))));
+  const width = Math.min(MAX_NAME_COLUMN, Math.max(0, ...entries.map((m) => (m ? stripSgr(m[1]!).length : 0))));
   return lines
     .map((line, i) => {
       const m = entries[i];
       if (!m) return line;
       const name = `  ${m[1]}`;
-      const pad = width - plain(m[1]!).length;
+      const pad = width - stripSgr(m[1]!).length;
       return pad >= 0 ? `${name}${" ".repeat(pad)}    ${m[2]}` : `${name}\n${" ".repeat(width + 6)}${m[2]}`;
     })
     .join("\n");

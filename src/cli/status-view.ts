@@ -3,6 +3,7 @@ import { formatDuration } from "../core/duration";
 import { splitName } from "../core/names";
 import type { ProcessRecord } from "../core/process-status";
 import { describeSandbox } from "../core/sandbox-settings";
+import { stripSgr } from "../core/sgr";
 import { formatBytes, formatPercent, type ProcessUsage } from "../core/usage";
 import { colorEnabled, dim, paint, STATE_COLOR } from "./colors";
 
@@ -31,18 +32,15 @@ function stateDetail(r: ProcessRecord, now: number): string {
 }
 
 function table(rows: string[][], color: boolean): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => stripAnsi(r[i]!).length)));
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => stripSgr(r[i]!).length)));
   return rows
     .map((r, ri) => {
-      const line = r.map((c, i) => (i === r.length - 1 ? c : c + " ".repeat(widths[i]! - stripAnsi(c).length))).join("  ").trimEnd();
+      const line = r.map((c, i) => (i === r.length - 1 ? c : c + " ".repeat(widths[i]! - stripSgr(c).length))).join("  ").trimEnd();
       return ri === 0 ? dim(line, color) : line;
     })
     .join("\n");
 }
 
-function stripAnsi(s: string): string {
-  return s.replace(/\x1b\[[0-9;]*m/g, "");
-}
 
 /** Usage of the running processes, by pid (see UsageMeter). */
 export type UsageByPid = ReadonlyMap<number, ProcessUsage>;

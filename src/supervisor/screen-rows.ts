@@ -1,5 +1,6 @@
 import type { IBufferCell, IBufferLine } from "@xterm/headless";
 import type { CapturedLine } from "../core/screen-capture";
+import { stripSgr } from "../core/sgr";
 
 function colour(base: number, bright: number, extended: number, isRgb: boolean, isPalette: boolean, value: number): string {
   if (isRgb) return `;${extended};2;${(value >> 16) & 255};${(value >> 8) & 255};${value & 255}`;
@@ -95,7 +96,7 @@ export function rowAnsi(line: XtermLine, scratch: IBufferCell): string {
 
 /** The plain text of a row that `rowAnsi` rendered: its escapes and trailing spaces left out. */
 export function rowText(ansi: string): string {
-  return ansi.includes("\x1b") ? ansi.replace(/\x1b\[[0-9;]*m/g, "").replace(/ +$/, "") : ansi.replace(/ +$/, "");
+  return (ansi.includes("\x1b") ? stripSgr(ansi) : ansi).replace(/ +$/, "");
 }
 
 /** One row as plain text (trailing spaces trimmed) and with its colours as SGR escapes. */

@@ -62,10 +62,6 @@ export function cell(text: string, cols: number): string {
   return width(text) > cols ? fit(text, cols) : text + " ".repeat(cols - width(text));
 }
 
-export function stripSgr(text: string): string {
-  return text.replace(SGR, "");
-}
-
 /** Styles: no-ops when colour is off, except reverse video (no colour, and selection needs it). */
 export interface Style {
   color: boolean;
