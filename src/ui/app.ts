@@ -142,13 +142,12 @@ class App {
   // ── what changes ────────────────────────────────────────────────────────────────────────
 
   private afterChange(changed?: ProcessRecord): void {
-    const entries = this.entries();
-    const processes = entries.filter((e): e is Extract<ListEntry, { kind: "process" }> => e.kind === "process");
-    const at = processes.findIndex((e) => e.key === this.selected);
+    const keys = this.processKeys();
+    const at = keys.indexOf(this.selected ?? "");
     if (at !== -1) this.selectedAt = at;
     else {
       // The selected one is gone (killed): its neighbour takes its place, not the first row.
-      const next = processes[Math.min(this.selectedAt, processes.length - 1)]?.key ?? null;
+      const next = keys[Math.min(this.selectedAt, keys.length - 1)] ?? null;
       if (next !== this.selected) this.select(next);
     }
     const target = this.feed.current;
@@ -172,6 +171,11 @@ class App {
     return listEntries(this.model.groups());
   }
 
+  /** The processes of the list, in its order. */
+  private processKeys(): string[] {
+    return this.entries().flatMap((e) => (e.kind === "process" ? [e.key] : []));
+  }
+
   private selectedRecord(): ProcessRecord | undefined {
     return this.selected ? this.model.get(this.selected) : undefined;
   }
@@ -180,7 +184,7 @@ class App {
     if (key === this.selected) return;
     this.selected = key;
     this.detailsTop = 0;
-    const at = this.entries().filter((e) => e.kind === "process").findIndex((e) => e.key === key);
+    const at = key === null ? -1 : this.processKeys().indexOf(key);
     if (at !== -1) this.selectedAt = at;
     if (this.logAll || this.pane !== "logs") return this.schedule();
     clearTimeout(this.selectTimer);
@@ -447,7 +451,7 @@ class App {
   }
 
   private move(by: number): void {
-    const keys = this.entries().flatMap((e) => (e.kind === "process" ? [e.key] : []));
+    const keys = this.processKeys();
     if (keys.length === 0) return;
     const at = Math.max(0, keys.indexOf(this.selected ?? ""));
     const next = by === Infinity ? keys.length - 1 : by === -Infinity ? 0 : Math.max(0, Math.min(keys.length - 1, at + by));

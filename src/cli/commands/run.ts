@@ -56,6 +56,7 @@ export default defineCommand({
       return status;
     };
     const notRun = { code: null, signal: null };
+    const readyToRun = (what: string, progress: Progress) => progress.succeed(`${what} ready after ${formatDuration(progress.elapsed())}; running ${shellLine(command)}`);
 
     if (args.name) {
       if (!client.supervisor()) throw cannotBecomeReady(args.name);
@@ -76,7 +77,7 @@ export default defineCommand({
         await reportNotReady(client, args.name, problem, tail);
         return outcome(1, false, notRun, problem);
       }
-      progress.succeed(`${args.name} ready after ${formatDuration(progress.elapsed())}; running ${shellLine(command)}`);
+      readyToRun(args.name, progress);
     } else if (probe) {
       if (probe.check.kind === "log") throw new UsageError("--ready-log needs --name: whose output should it read?");
       const local = localProbe(null, probe);
@@ -87,7 +88,7 @@ export default defineCommand({
         process.stderr.write(`tend: ${problem}\n`);
         return outcome(1, false, notRun, problem);
       }
-      progress.succeed(`${describeProbe(probe)} ready after ${formatDuration(progress.elapsed())}; running ${shellLine(command)}`);
+      readyToRun(describeProbe(probe), progress);
     }
 
     let child: Bun.Subprocess;
