@@ -47,7 +47,6 @@ export async function projectForSession(dir: string, records: readonly ProcessRe
   return projectOfFolder(dir);
 }
 
-/** `alsoKnown`: full names known otherwise (a finished worker's log outlives its record). */
 /** `-p` and `--all` as given: a valid project name, and not both. */
 export function checkScopeFlags(flags: ScopeFlags): void {
   if (flags.project === undefined) return;

@@ -48,10 +48,6 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 
   }
 }
 
-/**
- * Reads a JSON object. One that does not parse — or that `check` finds is not what the file
- * should hold (a field of the wrong type) — is set aside and reported as corrupt.
- */
 /** `.<name>.<writer's pid>.<random>.tmp`, as writeFileAtomic names its temp files. */
 const TEMP_FILE = /^\..+\.(\d+)\.[0-9a-f]{12}\.tmp$/;
 
@@ -77,6 +73,10 @@ export function removeAbandonedTemps(dir: string): string[] {
   return removed;
 }
 
+/**
+ * Reads a JSON object. One that does not parse — or that `check` finds is not what the file
+ * should hold (a field of the wrong type) — is set aside and reported as corrupt.
+ */
 export function readJsonFile<T>(file: string, check: (value: object) => string | null = () => null): JsonRead<T> {
   let lastError = "";
   // A writer or another reader may swap the file between our read and our rename; look again then.

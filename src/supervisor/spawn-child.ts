@@ -74,10 +74,6 @@ function exitOf(proc: { exitCode: number | null; signalCode: NodeJS.Signals | nu
 }
 
 /**
- * Spawns a child as the leader of a new session and process group (pgid = pid), so one signal
- * to the group reaches everything it starts, and a Ctrl-C meant for tend does not.
- */
-/**
  * The argv to spawn: the command itself, or wrapped in the sandbox. Confinement that was asked
  * for and cannot be had is an error — never a silent run without it.
  */
@@ -93,6 +89,10 @@ function commandLine(req: SpawnRequest): string[] {
   return sandboxArgv(req.argv, req.cwd, sandbox.settings, { hide: sandbox.hide });
 }
 
+/**
+ * Spawns a child as the leader of a new session and process group (pgid = pid), so one signal
+ * to the group reaches everything it starts, and a Ctrl-C meant for tend does not.
+ */
 export function spawnChild(req: SpawnRequest, out: { stdout: OutputPump; stderr: OutputPump }): RunningChild {
   checkCwd(req.cwd);
   const cmd = commandLine(req);
